@@ -1,0 +1,87 @@
+"""The configuration file: `--config PATH`, else `$TRACK_CONFIG`, else `./track.yaml`, else defaults.
+
+Every key is documented in `config.example.yaml`. Errors name the file, the key, what is wrong
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tracker.errors import ConfigError
+from tracker.parser import DEFAULT_MAX_BYTES, ParserSettings
+
+DEFAULT_PATH = Path("track.yaml")
+
+
+class ParserConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    measures_headings: list[str] = Field(default_factory=list)
+    max_file_mb: float = Field(default=DEFAULT_MAX_BYTES / 1048576, gt=0, le=1024)
+
+    @field_validator("measures_headings")
+    @classmethod
+    def _valid_regexes(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from exc
+        return patterns
+
+    def settings(self, extra_headings: tuple[str, ...] = ()) -> ParserSettings:
+        return ParserSettings(
+            measures_headings=(*self.measures_headings, *extra_headings),
+            max_bytes=int(self.max_file_mb * 1048576),
+        )
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parser: ParserConfig = Field(default_factory=ParserConfig)
+
+
+def config_path(explicit: Path | None) -> Path | None:
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("TRACK_CONFIG")
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_PATH if DEFAULT_PATH.exists() else None
+
+
+def load_config(explicit: Path | None = None) -> Config:
+    path = config_path(explicit)
+    if path is None:
+        return Config()
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found (--config or TRACK_CONFIG)") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from exc
+    if raw is None:
+        return Config()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys (see config.example.yaml)")
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key (see config.example.yaml for the keys that exist)"
+        raise ConfigError(f"{path}: {key}: {message}") from exc

@@ -1,0 +1,229 @@
+"""Facts written inside an item's text: owner, due date, priority, type, status, ticket refs.
+
+`read_facts` returns them with the text cleaned of the tags it consumed ("[P1]", "TODO:",
+"(owner: bob)"), so the text reads as the measure itself. Words in running prose stay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from tracker.dates import ANY_DATE, parse_date
+
+TYPES = ("prevent", "mitigate", "detect", "repair", "investigate", "process", "other")
+_TYPE_SYNONYMS = {
+    "prevention": "prevent",
+    "preventive": "prevent",
+    "preventative": "prevent",
+    "mitigation": "mitigate",
+    "detection": "detect",
+    "monitoring": "detect",
+    "corrective": "repair",
+    "correction": "repair",
+    "fix": "repair",
+    "investigation": "investigate",
+}
+DONE_WORDS = ("done", "completed", "complete", "fixed", "resolved", "closed", "finished", "shipped")
+OPEN_WORDS = ("todo", "to do", "open", "in progress", "not started", "pending", "planned", "wip")
+
+_STATUS_TAG = re.compile(
+    r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed)\s*[:\-–—])\s*", re.I
+)
+_DONE_SUFFIX = re.compile(r"\s*[\(\[](?:done|completed|fixed|resolved)[^\)\]]{0,40}[\)\]]\s*\.?$", re.I)
+_CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+")
+_PRIORITY_TAG = re.compile(r"^\s*\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+|\s*\[(?P<q>P[0-4])\]", re.I)
+_PRIORITY = re.compile(
+    r"\bpriority\s*[:=]?\s*(?P<word>P[0-4]|critical|urgent|highest|high|medium|low|lowest)\b"
+    r"|(?<![\w-])(?P<p>P[0-4])(?![\w-])",
+    re.I,
+)
+_OWNER_CLAUSE = re.compile(
+    r"\s*[\(\[]\s*(?:owner|owners|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*(?P<who>[^\)\]]+?)\s*[\)\]]",
+    re.I,
+)
+_OWNER_INLINE = re.compile(
+    r"\b(?:owner|assignee|assigned to|owned by|dri)\s*[:=]\s*"
+    r"(?P<who>@?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@?[\w.-]+(?:\s+[A-Z][\w-]+(?=\s*(?:$|[,.;\)\]])))?)",
+    re.I,
+)
+_MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
+_DUE = re.compile(
+    rf"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|before|no later than|eta|target)\s*[:=]?\s*"
+    rf"(?P<when>{ANY_DATE})\s*[\)\]]?",
+    re.I,
+)
+_TYPE_TAG = re.compile(
+    r"\s*[\(\[](?:type\s*[:=]\s*)?(?P<t>" + "|".join(TYPES + tuple(_TYPE_SYNONYMS)) + r")[\)\]]"
+    r"|\btype\s*[:=]\s*(?P<u>\w+)",
+    re.I,
+)
+_ISSUE_URL = re.compile(
+    r"^https?://[^\s]+/(?:issues|pull|pulls|merge_requests|browse|tickets?|bugs?)/[\w-]+(?:[#?].*)?$"
+    r"|^https?://[^\s]*show_bug\.cgi\?id=\d+",
+    re.I,
+)
+_REPO_REF = re.compile(r"(?<![\w/])(?P<ref>[\w.-]+/[\w.-]+#\d+)\b")
+_JIRA_KEY = re.compile(r"(?<![\w-])(?P<ref>[A-Z][A-Z0-9]{1,9}-\d+)(?![\w-])")
+_HASH_REF = re.compile(r"(?<![\w&#/])(?P<ref>[#!]\d+)\b")
+_NOT_TICKETS = {"UTF", "SHA", "ISO", "RFC", "CVE", "TLS", "SSL", "HTTP", "IPV", "COVID", "GPT", "MP"}
+_ID_COMMENT = re.compile(r"^(?:track[-:\s]*)?id\s*[:=]\s*(?P<id>[\w.:/-]+)$", re.I)
+
+
+@dataclass(frozen=True)
+class Facts:
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    priority: str | None = None
+    type: str | None = None
+    status: str | None = None
+    tracker_ref: str | None = None
+    explicit_id: str | None = None
+
+
+def normalize_type(value: str) -> str | None:
+    word = value.strip().lower()
+    if not word:
+        return None
+    head = re.split(r"[\s/,;-]+", word)[0]
+    for candidate in (word, head):
+        if candidate in TYPES:
+            return candidate
+        if candidate in _TYPE_SYNONYMS:
+            return _TYPE_SYNONYMS[candidate]
+    return word
+
+
+def normalize_priority(value: str) -> str | None:
+    word = value.strip()
+    if not word:
+        return None
+    if re.fullmatch(r"[Pp][0-4]", word):
+        return word.upper()
+    return word.lower()
+
+
+def status_word(value: str) -> str | None:
+    """'done' or 'open' for a status cell or word, None when it says neither."""
+    word = re.sub(r"[^\w' ]+", " ", value).strip().lower()
+    if not word:
+        return None
+    if any(re.match(rf"{w}\b", word) for w in DONE_WORDS) or value.strip() in ("✅", "✓", "✔"):
+        return "done"
+    if any(re.match(rf"{w}\b", word) for w in OPEN_WORDS):
+        return "open"
+    return None
+
+
+def ticket_in_url(url: str) -> bool:
+    return bool(_ISSUE_URL.match(url.strip()))
+
+
+def ticket_in_text(text: str) -> str | None:
+    for pattern in (_REPO_REF, _JIRA_KEY, _HASH_REF):
+        for match in pattern.finditer(text):
+            ref = match.group("ref")
+            if pattern is _JIRA_KEY and ref.split("-")[0] in _NOT_TICKETS:
+                continue
+            return ref
+    return None
+
+
+def explicit_id(comments: list[str]) -> str | None:
+    for comment in comments:
+        match = _ID_COMMENT.match(comment.strip())
+        if match:
+            return match.group("id")
+    return None
+
+
+def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Facts:  # type: ignore[assignment]
+    """Pull owner, due date, priority, type, status and ticket refs out of an item's text."""
+    facts = Facts(text=text, explicit_id=explicit_id(list(comments)))
+    facts = _take_status(facts)
+    facts = _take_priority(facts)
+    facts = _take_owner(facts)
+    facts = _take_due(facts)
+    facts = _take_type(facts)
+    ref = next((url for url in links if ticket_in_url(url)), None) or ticket_in_text(facts.text)
+    return replace(facts, text=_tidy(facts.text), tracker_ref=ref)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = re.sub(r"\(\s*\)|\[\s*\]", "", text).strip()
+    return text.strip(" -–—:;,") or text
+
+
+def _take_status(facts: Facts) -> Facts:
+    text = facts.text
+    status = None
+    box = _CHECKBOX.match(text)
+    if box:
+        status = "open" if box.group("mark") == " " else "done"
+        text = text[box.end() :]
+    tag = _STATUS_TAG.match(text)
+    if tag:
+        status = status_word(tag.group("b") or tag.group("w"))
+        text = text[tag.end() :]
+    suffix = _DONE_SUFFIX.search(text)
+    if suffix:
+        status = "done"
+        text = text[: suffix.start()]
+    if text.rstrip().endswith(("✅", "✔️", "✔")):
+        status = "done"
+        text = text.rstrip().rstrip("✅✔️")
+    return replace(facts, text=text, status=status)
+
+
+def _take_priority(facts: Facts) -> Facts:
+    text = facts.text
+    tag = _PRIORITY_TAG.search(text)
+    if tag and (tag.start() == 0 or tag.group("q")):
+        value = tag.group("p") or tag.group("q")
+        return replace(facts, text=text[: tag.start()] + " " + text[tag.end() :], priority=value.upper())
+    match = _PRIORITY.search(text)
+    if match:
+        return replace(facts, priority=normalize_priority(match.group("word") or match.group("p")))
+    return facts
+
+
+def _take_owner(facts: Facts) -> Facts:
+    text = facts.text
+    clause = _OWNER_CLAUSE.search(text)
+    if clause:
+        who = clause.group("who").strip().lstrip("@")
+        return replace(facts, text=text[: clause.start()] + text[clause.end() :], owner=who)
+    inline = _OWNER_INLINE.search(text)
+    if inline:
+        who = inline.group("who").strip().lstrip("@").rstrip(".,;")
+        return replace(facts, text=text[: inline.start()] + text[inline.end() :], owner=who)
+    mention = _MENTION.search(text)
+    if mention:
+        return replace(facts, owner=mention.group("who"))
+    return facts
+
+
+def _take_due(facts: Facts) -> Facts:
+    match = _DUE.search(facts.text)
+    if not match:
+        return facts
+    when = parse_date(match.group("when"))
+    if when is None:
+        return facts
+    text = facts.text
+    if match.group(0).lstrip().startswith(("(", "[")) or re.match(r"\s*due", match.group(0), re.I):
+        text = text[: match.start()] + " " + text[match.end() :]
+    return replace(facts, text=text, due=when)
+
+
+def _take_type(facts: Facts) -> Facts:
+    match = _TYPE_TAG.search(facts.text)
+    if not match:
+        return facts
+    value = normalize_type(match.group("t") or match.group("u"))
+    text = facts.text[: match.start()] + " " + facts.text[match.end() :]
+    return replace(facts, text=text, type=value)

@@ -1,0 +1,114 @@
+"""Which headings and labels open a measures section, and which ones end it.
+
+The defaults cover the wording of real postmortems ("Corrective and preventative measures",
+"Action items", "Follow-up improvements", "Remediation", "Next steps", "TODO", ...). Teams can add
+their own patterns (config `parser.measures_headings` or `track parse --heading`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["measures", "other"]
+
+# Nouns and adjectives only: an item titled "Prevent data loss" must not read as a heading.
+STRONG_MEASURES = (
+    r"action[ -]?items?",
+    r"corrective",
+    r"preventi(?:ve|on)",
+    r"preventative",
+    r"remediations?",
+    r"follow[- ]?ups?",
+    r"next steps",
+    r"to[- ]?dos?",
+    r"measures",
+    r"action plan",
+)
+WEAK_MEASURES = (
+    r"improvements?",
+    r"improving",
+    r"tasks",
+    r"actions",
+    r"recommendations",
+    r"fixes",
+    r"work items",
+)
+# Sections that are never measures, even when they mention a measures word
+# ("Follow-up timeline", "Questions for follow up", "Actions taken").
+OTHER_SECTIONS = (
+    r"timeline",
+    r"time ?line",
+    r"lessons?",
+    r"learn(?:ed|t|ings?)",
+    r"went (?:well|wrong|badly)",
+    r"(?:did ?n[o']t|didn't) go well",
+    r"lucky",
+    r"questions?",
+    r"notes",
+    r"taken",
+    r"summary",
+    r"overview",
+    r"tl;?dr",
+    r"impact",
+    r"root ?causes?",
+    r"contributing factors?",
+    r"resolution",
+    r"recovery",
+    r"detection",
+    r"triggers?",
+    r"background",
+    r"conclusions?",
+    r"outcomes?",
+    r"attendees",
+    r"participants",
+    r"stats",
+    r"appendix",
+    r"supporting",
+    r"references",
+    r"what happened",
+    r"duration",
+    r"status",
+    r"authors?",
+    r"date",
+    r"severity",
+)
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])", re.I)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    strong: re.Pattern[str]
+    weak: re.Pattern[str]
+    other: re.Pattern[str]
+
+    @classmethod
+    def build(cls, extra_measures: Iterable[str] = ()) -> Vocabulary:
+        """The default vocabulary plus the team's own measures-heading regexes."""
+        return cls(
+            strong=_alternation((*STRONG_MEASURES, *extra_measures)),
+            weak=_alternation(WEAK_MEASURES),
+            other=_alternation(OTHER_SECTIONS),
+        )
+
+    def classify(self, title: str) -> Kind | None:
+        """'measures', 'other' (a known non-measures section) or None (unknown words)."""
+        other = self.other.search(title)
+        if self.strong.search(title):
+            # "Follow-up timeline", "Questions for follow up": the other word wins.
+            if other and re.search(r"timeline|question|notes|taken|lesson|learn", other.group(), re.I):
+                return "other"
+            return "measures"
+        if other:
+            return "other"
+        if self.weak.search(title):
+            return "measures"
+        return None
+
+
+DEFAULT = Vocabulary.build()
