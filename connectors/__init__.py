@@ -1,0 +1,1 @@
+"""Connectors to trackers (GitHub Issues, Jira). They arrive with the sync engine."""

@@ -57,6 +57,8 @@ def _groups(section: Section) -> list[Group]:
 
 def _group_items(group: Group, section: str, *, tables_only: bool) -> Iterator[ParsedItem]:
     structured = [u for u in group.units if _is_structured(u)]
+    if not structured:  # a list typed without markers is the group's structure
+        structured = [u for u in group.units if isinstance(u, Paragraph) and _is_line_list(u.lines)]
     if tables_only:
         for unit in structured:
             if isinstance(unit, Block) and unit.node.type == "table":
@@ -89,10 +91,12 @@ def _structured_items(unit: Unit, section: str, group: str | None) -> Iterator[P
     elif isinstance(unit, Paragraph):
         if unit.lines[0].lead_bold:
             yield make_item(unit.lines, section, group)
-        else:
+        elif any(_BULLET.match(ln.text) for ln in unit.lines):
             for line in unit.lines:
                 if _BULLET.match(line.text):
                     yield make_item([_unbullet(line)], section, group)
+        else:
+            yield from _prose_items(unit.lines, section, group)
 
 
 def _prose_items(lines: list[Line], section: str, group: str | None) -> Iterator[ParsedItem]:
@@ -137,7 +141,12 @@ def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterato
                 yield from list_items(child, section, label)
             continue
         details = "\n".join(plain_text(b) for b in blocks[1:]).strip() or None
-        yield make_item(lines, section, group, details=details, extra_comments=comments_in(entry))
+        item = make_item(lines, section, group, details=details, extra_comments=comments_in(entry))
+        if item.tracker_ref is None:  # "[issue](...)" at the end of the item's last paragraph
+            more = [ln for b in blocks[1:] if b.type == "paragraph" for ln in inline_lines(b)]
+            ref = read_facts(" ".join(ln.text for ln in more), [u for ln in more for u in ln.links])
+            item = item.model_copy(update={"tracker_ref": ref.tracker_ref})
+        yield item
 
 
 def _is_group_label(lines: list[Line], nested: list[SyntaxTreeNode]) -> bool:

@@ -51,7 +51,7 @@ class Line:
     after_bold: str = ""  # the rest of the line after that span
     links: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # inner text of HTML comments
-    struck: bool = True  # every word is inside ~~strikethrough~~
+    struck: bool = False  # every word is inside ~~strikethrough~~
     checked: bool | None = None  # task-list checkbox, when the line has one
     number: int = 0  # 1-based line number in the file
 
@@ -79,10 +79,13 @@ def _split_lines(tokens: list[Token], first_number: int) -> list[Line]:
     pieces: list[tuple[str, bool]] = []  # (text, inside bold)
     line = Line(number=first_number)
     strong = struck = 0
+    plain_seen, struck_seen = [False], [False]
 
     def finish() -> None:
         nonlocal line, pieces
         _fill_text(line, pieces)
+        line.struck = struck_seen[-1] and not plain_seen[-1]
+        plain_seen[-1] = struck_seen[-1] = False
         lines.append(line)
         line = Line(number=line.number + 1)
         pieces = []
@@ -102,17 +105,16 @@ def _split_lines(tokens: list[Token], first_number: int) -> list[Line]:
         elif kind == "html_inline":
             _note_html(tok.content, line)
         elif kind in ("text", "code_inline", "text_special") and tok.content:
-            if tok.content.strip() and struck == 0:
-                line.struck = False
             pieces.append((tok.content, strong > 0))
+            if tok.content.strip():
+                plain_seen[-1] = plain_seen[-1] or struck == 0
+                struck_seen[-1] = struck_seen[-1] or struck > 0
     finish()
     return [ln for ln in lines if ln.text or ln.checked is not None]
 
 
 def _fill_text(line: Line, pieces: list[tuple[str, bool]]) -> None:
     line.text = collapse("".join(text for text, _ in pieces))
-    if not line.text:
-        line.struck = False
     lead: list[str] = []
     rest = 0
     for rest, (text, bold) in enumerate(pieces):  # noqa: B007 - index is used after the loop

@@ -31,7 +31,11 @@ OPEN_WORDS = ("todo", "to do", "open", "in progress", "not started", "pending", 
 _STATUS_TAG = re.compile(
     r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed)\s*[:\-–—])\s*", re.I
 )
-_DONE_SUFFIX = re.compile(r"\s*[\(\[](?:done|completed|fixed|resolved)[^\)\]]{0,40}[\)\]]\s*\.?$", re.I)
+_DONE_SUFFIX = re.compile(
+    r"\s*[\(\[](?:done|completed|fixed|resolved)\b[^\)\]]{0,40}[\)\]]\s*\.?$"
+    r"|(?:^|(?<=[.!?]))\s*(?:done|completed|fixed)\b[^.!?]{0,40}[.!]?$",  # a last sentence "Done in X."
+    re.I,
+)
 _CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+")
 _PRIORITY_TAG = re.compile(r"^\s*\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+|\s*\[(?P<q>P[0-4])\]", re.I)
 _PRIORITY = re.compile(
@@ -66,7 +70,8 @@ _ISSUE_URL = re.compile(
 )
 _REPO_REF = re.compile(r"(?<![\w/])(?P<ref>[\w.-]+/[\w.-]+#\d+)\b")
 _JIRA_KEY = re.compile(r"(?<![\w-])(?P<ref>[A-Z][A-Z0-9]{1,9}-\d+)(?![\w-])")
-_HASH_REF = re.compile(r"(?<![\w&#/])(?P<ref>[#!]\d+)\b")
+_HASH_REF = re.compile(r"(?<![\w&#/])(?P<ref>[#!]\d{2,})\b")  # "#2" is more often "rule 2"
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _NOT_TICKETS = {"UTF", "SHA", "ISO", "RFC", "CVE", "TLS", "SSL", "HTTP", "IPV", "COVID", "GPT", "MP"}
 _ID_COMMENT = re.compile(r"^(?:track[-:\s]*)?id\s*[:=]\s*(?P<id>[\w.:/-]+)$", re.I)
 
@@ -147,13 +152,20 @@ def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Fa
     facts = _take_owner(facts)
     facts = _take_due(facts)
     facts = _take_type(facts)
-    ref = next((url for url in links if ticket_in_url(url)), None) or ticket_in_text(facts.text)
+    urls = [*links, *_BARE_URL.findall(text)]
+    ref = next((url for url in urls if ticket_in_url(url)), None) or ticket_in_text(facts.text)
     return replace(facts, text=_tidy(facts.text), tracker_ref=ref)
+
+
+_TRAILING_TAGS = re.compile(
+    r"(?:\s*[—–-]?\s*(?:@[\w-]+|[A-Z][A-Z0-9]{1,9}-\d+|[\w.-]+/[\w.-]+#\d+|#\d{2,}))+\s*$"
+)
 
 
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = _TRAILING_TAGS.sub("", text) or text  # "... game day @sam", "... release — ORD-77"
+    text = re.sub(r"\s+([,.;:])(?=\s|$)", r"\1", text)
     text = re.sub(r"\(\s*\)|\[\s*\]", "", text).strip()
     return text.strip(" -–—:;,") or text
 

@@ -35,6 +35,8 @@ class Label:
     title: str
     kind: Kind | None
     line: int
+    strong: bool = False  # names measures outright ("Action items"), not just "Fixes"
+    rest: str = ""  # text after the label on the same line
 
 
 @dataclass
@@ -93,7 +95,8 @@ def _paragraph_units(lines: list[Line], vocabulary: Vocabulary) -> list[Unit]:
         if pending:
             units.append(Paragraph(pending))
             pending = []
-        units.append(Label(title, vocabulary.classify(title), line.number))
+        kind = vocabulary.classify(title)
+        units.append(Label(title, kind, line.number, strong=vocabulary.is_strong(title), rest=rest))
         if rest:
             pending.append(Line(text=rest, links=line.links, comments=line.comments, number=line.number))
     if pending:
@@ -133,17 +136,19 @@ def find_sections(units: list[Unit]) -> list[Section]:
     """The measures sections among `units`, in document order."""
     sections: list[Section] = []
     current: Section | None = None
+    under_other = False  # inside a heading section known not to hold measures
     for unit in units:
         if isinstance(unit, Heading):
             if current is not None and _inside(current, unit):
                 current.units.append(unit)
                 continue
             current = None
+            under_other = unit.kind == "other"
             if unit.kind == "measures":
                 current = Section(unit.title, unit.line, unit.level)
                 sections.append(current)
         elif isinstance(unit, Label):
-            if unit.kind == "measures" and (current is None or current.level is None):
+            if _opens_section(unit, current, under_other):
                 current = Section(unit.title, unit.line, None)
                 sections.append(current)
             elif unit.kind == "other":
@@ -156,6 +161,21 @@ def find_sections(units: list[Unit]) -> list[Section]:
         elif current is not None:
             current.units.append(unit)
     return sections
+
+
+def _opens_section(label: Label, current: Section | None, under_other: bool) -> bool:
+    """A label opens a section outside heading-made sections, unless it is a note.
+
+    "TODO: k-dev email" (a label followed by a remark) is a note; "Fixes:" under a
+    "Resolution" heading lists what was done, not what will be.
+    """
+    if label.kind != "measures" or (current is not None and current.level is not None):
+        return False
+    if current is not None and not label.strong:
+        return False  # "Tasks:" inside "Corrective measures" starts a group
+    if label.rest and not label.rest.endswith(":"):
+        return False
+    return label.strong or not under_other
 
 
 def _inside(section: Section, heading: Heading) -> bool:

@@ -77,6 +77,9 @@ OTHER_SECTIONS = (
 )
 
 
+_NEVER_MEASURES = re.compile(r"timeline|question|notes|taken|lesson|learn|went (?:well|wrong)", re.I)
+
+
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])", re.I)
 
@@ -99,16 +102,21 @@ class Vocabulary:
     def classify(self, title: str) -> Kind | None:
         """'measures', 'other' (a known non-measures section) or None (unknown words)."""
         other = self.other.search(title)
-        if self.strong.search(title):
-            # "Follow-up timeline", "Questions for follow up": the other word wins.
-            if other and re.search(r"timeline|question|notes|taken|lesson|learn", other.group(), re.I):
-                return "other"
+        if other and _NEVER_MEASURES.search(title):
+            return "other"  # "Follow-up timeline", "Questions for follow up", "Actions taken"
+        strong = self.strong.search(title)
+        weak = self.weak.search(title)
+        leading = min((m.start() for m in (strong, weak) if m), default=-1)
+        if strong or (leading >= 0 and leading < (other.start() if other else len(title))):
+            # "Corrective actions and recovery", "Improving recovery procedures"
             return "measures"
         if other:
             return "other"
-        if self.weak.search(title):
-            return "measures"
-        return None
+        return "measures" if weak else None
+
+    def is_strong(self, title: str) -> bool:
+        """Whether the title names measures outright (not only "Improvements", "Fixes")."""
+        return self.classify(title) == "measures" and bool(self.strong.search(title))
 
 
 DEFAULT = Vocabulary.build()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the action-item store (they arrive with the store)."""
