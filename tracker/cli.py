@@ -110,7 +110,9 @@ def _print_table(doc: ParsedDocument, console: Console) -> None:
 def main() -> None:
     """Entry point: run the app, print expected errors on one line, exit with their code."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click returns the code of a typer.Exit instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except TrackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

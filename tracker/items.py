@@ -42,7 +42,7 @@ def section_items(section: Section) -> list[ParsedItem]:
     items: list[ParsedItem] = []
     for group in groups:
         items.extend(_group_items(group, section.title, tables_only=has_table))
-    return items
+    return [item for item in items if item.text]  # "Owner: @x" alone says no measure
 
 
 def _groups(section: Section) -> list[Group]:

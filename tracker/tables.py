@@ -37,6 +37,10 @@ _ROLES = (
 )
 
 
+_CELL_FLAG = re.compile(r"\b(?:DONE|TODO|FIXED|WONTFIX|IN PROGRESS)\b")
+_NOT_A_REF = re.compile(r"|n/?a|none|-+|tbd|—", re.I)
+
+
 def column_roles(headers: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for index, header in enumerate(headers):
@@ -121,12 +125,15 @@ def _apply_columns(item: ParsedItem, values: dict[str, tuple[str, list[str]]]) -
         elif role == "id":
             changes["explicit_id"] = value
         elif role in ("status", "ref"):
-            word = status_word(value)
+            flag = _CELL_FLAG.search(value)  # the SRE book writes "Bug 5554823 **TODO**"
+            word = status_word(value) or (status_word(flag.group()) if flag else None)
             if word:
                 changes["status"] = word
-            elif role == "ref":
+            if role == "ref":
+                rest = _CELL_FLAG.sub("", value).strip(" -–—:")
                 url = next((u for u in links if ticket_in_url(u)), None)
-                changes["tracker_ref"] = url or ticket_in_text(value) or value
+                if url or not word or _NOT_A_REF.fullmatch(rest) is None:
+                    changes["tracker_ref"] = url or ticket_in_text(rest) or rest or None
     return replace_item(item, changes)
 
 
