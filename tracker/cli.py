@@ -108,26 +108,9 @@ def _print_table(doc: ParsedDocument, console: Console) -> None:
 
 
 def main() -> None:
-    """Entry point: run the app, print expected errors on one line, exit with their code."""
+    """Entry point: typer handles usage errors and exit codes; ours print one line."""
     try:
-        # Outside standalone mode click returns the code of a typer.Exit instead of exiting.
-        code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        app(prog_name="track")
     except TrackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("aborted", file=sys.stderr)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

@@ -1,0 +1,65 @@
+"""The installed package, as `pip install .` or `pipx install` gives it to a user."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+INSTALLED = os.environ.get("TRACK_TEST_INSTALLED") == "1"
+
+
+@pytest.mark.skipif(not INSTALLED, reason="runs where scripts/check installed the built wheel")
+def test_tests_run_against_the_installed_wheel_not_the_checkout() -> None:
+    import tracker
+
+    assert "site-packages" in Path(tracker.__file__).parts
+
+
+@pytest.mark.skipif(not INSTALLED, reason="runs where scripts/check installed the built wheel")
+def test_installed_track_command_parses_the_examples() -> None:
+    track = Path(sys.executable).parent / "track"
+    assert track.exists(), "the wheel installs no `track` command"
+    done = subprocess.run(
+        [str(track), "parse", str(EXAMPLES), "--format", "json"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Move static.example.com to automated ACME renewal" in done.stdout
+
+
+def test_wheel_carries_every_package_of_the_layout() -> None:
+    for name in ("tracker", "connectors", "migrations"):
+        module = importlib.import_module(name)
+        assert module.__file__ is not None
+
+
+def test_public_api_is_small_and_pinned() -> None:
+    import tracker
+
+    assert sorted(tracker.__all__) == [
+        "Incident", "ParseError", "ParsedDocument", "ParsedItem", "ParserSettings", "TrackError",
+        "markdown_files", "parse_file", "parse_text",
+    ]
+
+
+def test_help_starts_without_importing_tracker_clients() -> None:
+    """Every cron run pays start-up: `track --help` must not import github, jira or sqlalchemy."""
+    code = "import sys; import tracker.cli; print(sorted(m for m in ('github','jira','sqlalchemy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.stdout.strip() == "[]"
+
+
+def test_ruff_and_mypy_are_available_to_the_check() -> None:
+    if not INSTALLED:
+        pytest.skip("only meaningful inside scripts/check's environment")
+    assert shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert shutil.which("mypy", path=str(Path(sys.executable).parent))
