@@ -51,14 +51,20 @@ def main() -> None:
     verbose = "-v" in sys.argv
     real = ROOT.parent / "shared" / "postmortems" / "real"
     if real.exists():
-        score("real corpus", ((real / n, [s for s, *_ in items]) for n, items in EXPECTED.items()), verbose)
+        score(
+            "real corpus",
+            ((real / n, [s for s, *_ in items]) for n, items in EXPECTED.items()),
+            verbose,
+        )
     else:
         print(f"real corpus: {real} not present")
     heldout = ROOT / "tests" / "heldout"
     labels_file = heldout / "labels.json"
     if labels_file.exists():
         labels = json.loads(labels_file.read_text())
-        cases = ((heldout / "docs" / n, [e["snippet"] for e in v["items"]]) for n, v in labels.items())
+        cases = (
+            (heldout / "docs" / n, [e["snippet"] for e in v["items"]]) for n, v in labels.items()
+        )
         score("held-out set", cases, verbose)
 
 

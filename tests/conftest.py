@@ -16,7 +16,13 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    for name in ("TRACK_CONFIG", "TRACK_DATABASE_URL", "GITHUB_TOKEN", "JIRA_API_TOKEN", "JIRA_EMAIL"):
+    for name in (
+        "TRACK_CONFIG",
+        "TRACK_DATABASE_URL",
+        "GITHUB_TOKEN",
+        "JIRA_API_TOKEN",
+        "JIRA_EMAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     yield tmp_path

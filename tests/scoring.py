@@ -10,7 +10,9 @@ from tracker.model import ParsedItem
 
 
 def norm(text: str) -> str:
-    text = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+    text = text.translate(
+        str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+    )
     text = re.sub(r"[*_`\\]", "", text)
     return re.sub(r"\s+", " ", text).strip().lower()
 

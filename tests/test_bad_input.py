@@ -113,9 +113,37 @@ def test_parser_never_raises_on_any_text(text: str) -> None:
 
 _MARKDOWNISH = st.lists(
     st.sampled_from(
-        ["# ", "## Action items", "**Action Items:**", "- ", "1. ", "* [x] ", "  - ", "| a | b |",
-         "|---|---|", "> ", "```", "---", "<!-- ", " -->", "TODO:", "Owner: @x", "due 2024-02-30",
-         "[P1]", "~~", "**", "\t", "\r\n", "\n", "\n\n", "text", "OPS-1", "#12", ":", "\u2022 "]
+        [
+            "# ",
+            "## Action items",
+            "**Action Items:**",
+            "- ",
+            "1. ",
+            "* [x] ",
+            "  - ",
+            "| a | b |",
+            "|---|---|",
+            "> ",
+            "```",
+            "---",
+            "<!-- ",
+            " -->",
+            "TODO:",
+            "Owner: @x",
+            "due 2024-02-30",
+            "[P1]",
+            "~~",
+            "**",
+            "\t",
+            "\r\n",
+            "\n",
+            "\n\n",
+            "text",
+            "OPS-1",
+            "#12",
+            ":",
+            "\u2022 ",
+        ]
     ),
     max_size=60,
 ).map("".join)
@@ -130,7 +158,9 @@ def test_parser_never_raises_on_markdown_like_text(text: str) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=2000))
-def test_reading_any_bytes_raises_only_parse_error(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+def test_reading_any_bytes_raises_only_parse_error(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "f.md"
     path.write_bytes(data)
     try:

@@ -6,8 +6,8 @@ import json
 import re
 
 import typer.main
-
 from conftest import EXAMPLES, ROOT
+
 from tracker.cli import app
 
 JSON_ITEM_KEYS = {"text", "owner", "due", "priority", "type", "status", "tracker_ref"}
@@ -55,7 +55,9 @@ def test_json_output_on_the_examples(run) -> None:  # type: ignore[no-untyped-de
     cdn = by_id["INC-2024-058"]
     assert cdn["incident"]["date"] == "2024-06-02"
     assert [(i["owner"], i["due"], i["status"]) for i in cdn["items"]] == [
-        ("maria", "2024-06-30", "done"), ("tomas", "2024-07-15", "open"), ("maria", "2024-06-14", "open"),
+        ("maria", "2024-06-30", "done"),
+        ("tomas", "2024-07-15", "open"),
+        ("maria", "2024-06-14", "open"),
     ]
     queue = by_id["INC-2024-102"]
     assert [i["status"] for i in queue["items"]] == ["done", "open", "open", "open", "open"]
@@ -77,7 +79,9 @@ def test_table_output_shows_measures_and_warnings(tmp_path, run) -> None:  # typ
 def test_heading_option_adds_a_pattern(tmp_path, run) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "x.md").write_text("## What we will change\n\n- Add a canary\n")
     plain = json.loads(run("parse", str(tmp_path / "x.md"), "-f", "json").out)
-    custom = json.loads(run("parse", str(tmp_path / "x.md"), "-f", "json", "--heading", "will change").out)
+    custom = json.loads(
+        run("parse", str(tmp_path / "x.md"), "-f", "json", "--heading", "will change").out
+    )
     assert plain[0]["items"] == []
     assert [i["text"] for i in custom[0]["items"]] == ["Add a canary"]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import shared_dir
 from corpus_expected import EXPECTED, NOTES
 from scoring import compare, same_ref
 
-from conftest import shared_dir
 from tracker import parse_file
 
 REAL = "postmortems", "real"
@@ -56,7 +56,11 @@ def test_seed_postmortem_yields_its_five_measures() -> None:
     seed = shared_dir("postmortems", "seed") / "database-outage-2023-08-18.md"
     doc = parse_file(seed)
     assert [item.text.split()[0] for item in doc.items] == [
-        "Implement", "Conduct", "Enhance", "Develop", "Conduct",
+        "Implement",
+        "Conduct",
+        "Enhance",
+        "Develop",
+        "Conduct",
     ]
     assert doc.incident.date is not None and doc.incident.date.isoformat() == "2023-08-18"
     assert doc.warnings == ()

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
 
 INSTALLED = os.environ.get("TRACK_TEST_INSTALLED") == "1"
@@ -29,7 +28,10 @@ def test_installed_track_command_parses_the_examples() -> None:
     assert track.exists(), "the wheel installs no `track` command"
     done = subprocess.run(
         [str(track), "parse", str(EXAMPLES), "--format", "json"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "Move static.example.com to automated ACME renewal" in done.stdout
@@ -45,16 +47,29 @@ def test_public_api_is_small_and_pinned() -> None:
     import tracker
 
     assert sorted(tracker.__all__) == [
-        "Incident", "ParseError", "ParsedDocument", "ParsedItem", "ParserSettings", "TrackError",
-        "markdown_files", "parse_file", "parse_text",
+        "Incident",
+        "ParseError",
+        "ParsedDocument",
+        "ParsedItem",
+        "ParserSettings",
+        "TrackError",
+        "markdown_files",
+        "parse_file",
+        "parse_text",
     ]
 
 
 def test_help_starts_without_importing_tracker_clients() -> None:
     """Every cron run pays start-up: `track --help` must not import github, jira or sqlalchemy."""
     code = "import sys; import tracker.cli; print(sorted(m for m in ('github','jira','sqlalchemy') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          timeout=60, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     assert done.stdout.strip() == "[]"
 
 

@@ -47,8 +47,16 @@ def test_measures_section_is_found_under_any_heading_style(heading: str) -> None
 
 @pytest.mark.parametrize(
     "heading",
-    ["## Timeline", "## Lessons learned", "## What went well", "## Resolution and recovery",
-     "## Follow-up timeline", "## Questions for follow up", "**Actions taken:**", "## Root cause"],
+    [
+        "## Timeline",
+        "## Lessons learned",
+        "## What went well",
+        "## Resolution and recovery",
+        "## Follow-up timeline",
+        "## Questions for follow up",
+        "**Actions taken:**",
+        "## Root cause",
+    ],
 )
 def test_other_sections_are_not_measures(heading: str) -> None:
     doc = parse_text(f"# Outage\n\n{heading}\n\n- Restarted the database\n- Paged the on-call\n")
@@ -121,8 +129,18 @@ def test_table_columns_are_recognised_by_header_name() -> None:
     |    |                 |       |            |    |        |        |
     """
     found = items(doc)
-    assert [(i.explicit_id, i.text, i.owner, i.due, i.priority, i.status, i.tracker_ref) for i in found] == [
-        ("R1", "Rotate the keys", "bob", date(2024, 5, 1), "P1", "done", "https://acme.atlassian.net/browse/OPS-12"),
+    assert [
+        (i.explicit_id, i.text, i.owner, i.due, i.priority, i.status, i.tracker_ref) for i in found
+    ] == [
+        (
+            "R1",
+            "Rotate the keys",
+            "bob",
+            date(2024, 5, 1),
+            "P1",
+            "done",
+            "https://acme.atlassian.net/browse/OPS-12",
+        ),
         ("R2", "Audit workflows", "carol", date(2024, 5, 3), "P2", "open", "OPS-13"),
     ]
 
@@ -201,13 +219,17 @@ def test_plain_text_measures_one_per_line_without_markers() -> None:
         "Add replication checks.\nTrain the team on failover.\n\nConclusion\nWe learned.\n"
     )
     assert texts(doc) == [
-        "Deploy a second standby server.", "Add replication checks.", "Train the team on failover.",
+        "Deploy a second standby server.",
+        "Add replication checks.",
+        "Train the team on failover.",
     ]
 
 
 def test_wrapped_prose_is_one_item() -> None:
     doc = "## Next steps\n\nWe will move the staging database to\nthe new cluster and retire the old one.\n"
-    assert texts(doc) == ["We will move the staging database to the new cluster and retire the old one."]
+    assert texts(doc) == [
+        "We will move the staging database to the new cluster and retire the old one."
+    ]
 
 
 def test_text_bullets_typed_as_glyphs() -> None:
@@ -224,14 +246,31 @@ def test_metadata_inside_item_text() -> None:
     - Track in acme/infra#45 priority: high
     - See https://github.com/acme/infra/issues/7 for the runbook fix
     """
-    got = [(i.text, i.owner, i.due, i.priority, i.type, i.status, i.tracker_ref) for i in items(doc)]
+    got = [
+        (i.text, i.owner, i.due, i.priority, i.type, i.status, i.tracker_ref) for i in items(doc)
+    ]
     assert got == [
         ("Add disk alerts", "carol@example.com", date(2024, 5, 1), "P1", None, None, None),
-        ("Rotate credentials @alice by May 1, 2024", "alice", date(2024, 5, 1), None, "prevent", "open", None),
+        (
+            "Rotate credentials @alice by May 1, 2024",
+            "alice",
+            date(2024, 5, 1),
+            None,
+            "prevent",
+            "open",
+            None,
+        ),
         ("Pin versions", None, None, None, None, "done", "OPS-123"),
         ("Track in acme/infra#45 priority: high", None, None, "high", None, None, "acme/infra#45"),
-        ("See https://github.com/acme/infra/issues/7 for the runbook fix", None, None, None, None,
-         None, "https://github.com/acme/infra/issues/7"),
+        (
+            "See https://github.com/acme/infra/issues/7 for the runbook fix",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "https://github.com/acme/infra/issues/7",
+        ),
     ]
 
 
@@ -280,7 +319,9 @@ def test_two_measures_sections_both_count() -> None:
 def test_team_specific_heading_pattern_from_settings() -> None:
     doc = "## What we will change\n\n- Add a canary stage\n"
     assert items(doc) == []
-    assert [i.text for i in items(doc, measures_headings=(r"what we will change",))] == ["Add a canary stage"]
+    assert [i.text for i in items(doc, measures_headings=(r"what we will change",))] == [
+        "Add a canary stage"
+    ]
 
 
 def test_items_carry_their_line_numbers() -> None:

@@ -1,4 +1,4 @@
-"""The configuration file: `--config PATH`, else `$TRACK_CONFIG`, else `./track.yaml`, else defaults.
+"""The configuration: `--config PATH`, else `$TRACK_CONFIG`, else `./track.yaml`, else defaults.
 
 Every key is documented in `config.example.yaml`. Errors name the file, the key, what is wrong
 and what is allowed.

@@ -37,10 +37,14 @@ PATTERNS = (
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
 )
 # Text that may be a date, for `due` and `date` values given on their own.
-ANY_DATE = "(?:" + "|".join(
-    p.pattern.replace("?P<year>", "?:").replace("?P<month>", "?:").replace("?P<day>", "?:")
-    for p in PATTERNS
-) + ")"
+ANY_DATE = (
+    "(?:"
+    + "|".join(
+        p.pattern.replace("?P<year>", "?:").replace("?P<month>", "?:").replace("?P<day>", "?:")
+        for p in PATTERNS
+    )
+    + ")"
+)
 
 
 def _build(match: re.Match[str]) -> date | None:

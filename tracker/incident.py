@@ -16,7 +16,9 @@ from tracker.model import Incident
 
 _ID_KEYS = ("id", "incident_id", "incident", "key")
 _DATE_KEYS = ("date", "incident_date", "started", "start", "occurred")
-_DATE_LABEL = re.compile(r"^(?:incident\s+)?date(?:\s+of\s+(?:the\s+)?incident)?\s*[:\-–]\s*(.+)$", re.I)
+_DATE_LABEL = re.compile(
+    r"^(?:incident\s+)?date(?:\s+of\s+(?:the\s+)?incident)?\s*[:\-–]\s*(.+)$", re.I
+)
 _SUMMARY = re.compile(r"summary|overview|tl;?dr|what happened|introduction|impact", re.I)
 _MAX_TITLE = 200
 _GENERIC_TITLE = re.compile(
@@ -33,7 +35,7 @@ def front_matter(root: SyntaxTreeNode) -> tuple[dict[str, Any], list[str]]:
         return {}, []
     try:
         # BaseLoader keeps every scalar a string: "001" stays "001", "no" stays "no".
-        data = yaml.load(node.content, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds no objects
+        data = yaml.load(node.content, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -49,7 +51,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "incident"
 
 
-def read_incident(root: SyntaxTreeNode, path: str, meta: dict[str, Any]) -> tuple[Incident, list[str]]:
+def read_incident(
+    root: SyntaxTreeNode, path: str, meta: dict[str, Any]
+) -> tuple[Incident, list[str]]:
     warnings: list[str] = []
     title = _text_value(meta.get("title")) or _title_from_body(root) or _title_from_name(path)
     found_id = next((_text_value(meta[k]) for k in _ID_KEYS if _text_value(meta.get(k))), None)
@@ -97,7 +101,9 @@ def _date(root: SyntaxTreeNode, path: str, meta: dict[str, Any]) -> tuple[date |
         if key in meta:
             value = parse_date(meta[key])
             if value is None:
-                return _date_from_body(root, path), f"front matter {key} {meta[key]!r} is not a date"
+                return _date_from_body(
+                    root, path
+                ), f"front matter {key} {meta[key]!r} is not a date"
             return value, None
     return _date_from_body(root, path), None
 

@@ -22,7 +22,9 @@ from tracker.model import ParsedItem
 from tracker.sections import Block, Heading, Label, Paragraph, Section, Unit
 from tracker.tables import table_items
 
-_BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u27a2\u2192\u25ba*+-]\s*")
+_BULLET = re.compile(
+    r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u27a2\u2192\u25ba*+-]\s*"
+)
 _GROUP_LABEL_WORDS = 8
 
 
@@ -119,8 +121,14 @@ def _is_line_list(lines: list[Line]) -> bool:
 
 def _unbullet(line: Line) -> Line:
     text = _BULLET.sub("", line.text, count=1)
-    return Line(text=text, links=line.links, comments=line.comments, number=line.number,
-                struck=line.struck, checked=line.checked)
+    return Line(
+        text=text,
+        links=line.links,
+        comments=line.comments,
+        number=line.number,
+        struck=line.struck,
+        checked=line.checked,
+    )
 
 
 def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterator[ParsedItem]:
@@ -158,7 +166,9 @@ def _is_group_label(lines: list[Line], nested: list[SyntaxTreeNode]) -> bool:
     if head.text.endswith(":"):
         return True
     bold_only = head.lead_bold and not head.after_bold
-    return bool(bold_only and len(head.text.split()) <= _GROUP_LABEL_WORDS and not head.text.endswith("."))
+    return bool(
+        bold_only and len(head.text.split()) <= _GROUP_LABEL_WORDS and not head.text.endswith(".")
+    )
 
 
 def make_item(

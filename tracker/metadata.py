@@ -33,7 +33,8 @@ _STATUS_TAG = re.compile(
 )
 _DONE_SUFFIX = re.compile(
     r"\s*[\(\[](?:done|completed|fixed|resolved)\b[^\)\]]{0,40}[\)\]]\s*\.?$"
-    r"|(?:^|(?<=[.!?]))\s*(?:done|completed|fixed)\b[^.!?]{0,40}[.!]?$",  # a last sentence "Done in X."
+    # or a last sentence such as "Done in grafana."
+    r"|(?:^|(?<=[.!?]))\s*(?:done|completed|fixed)\b[^.!?]{0,40}[.!]?$",
     re.I,
 )
 _CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+")
@@ -44,17 +45,20 @@ _PRIORITY = re.compile(
     re.I,
 )
 _OWNER_CLAUSE = re.compile(
-    r"\s*[\(\[]\s*(?:owner|owners|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*(?P<who>[^\)\]]+?)\s*[\)\]]",
+    r"\s*[\(\[]\s*(?:owner|owners|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*"
+    r"(?P<who>[^\)\]]+?)\s*[\)\]]",
     re.I,
 )
 _OWNER_INLINE = re.compile(
     r"\b(?:owner|assignee|assigned to|owned by|dri)\s*[:=]\s*"
-    r"(?P<who>@?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@?[\w.-]+(?:\s+[A-Z][\w-]+(?=\s*(?:$|[,.;\)\]])))?)",
+    r"(?P<who>@?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an email
+    r"|@?[\w.-]+(?:\s+[A-Z][\w-]+(?=\s*(?:$|[,.;\)\]])))?)",  # a handle, or a first and last name
     re.I,
 )
 _MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
 _DUE = re.compile(
-    rf"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|before|no later than|eta|target)\s*[:=]?\s*"
+    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|before|no later than|eta|target)"
+    r"\s*[:=]?\s*"
     rf"(?P<when>{ANY_DATE})\s*[\)\]]?",
     re.I,
 )
@@ -72,7 +76,20 @@ _REPO_REF = re.compile(r"(?<![\w/])(?P<ref>[\w.-]+/[\w.-]+#\d+)\b")
 _JIRA_KEY = re.compile(r"(?<![\w-])(?P<ref>[A-Z][A-Z0-9]{1,9}-\d+)(?![\w-])")
 _HASH_REF = re.compile(r"(?<![\w&#/])(?P<ref>[#!]\d{2,})\b")  # "#2" is more often "rule 2"
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
-_NOT_TICKETS = {"UTF", "SHA", "ISO", "RFC", "CVE", "TLS", "SSL", "HTTP", "IPV", "COVID", "GPT", "MP"}
+_NOT_TICKETS = {
+    "UTF",
+    "SHA",
+    "ISO",
+    "RFC",
+    "CVE",
+    "TLS",
+    "SSL",
+    "HTTP",
+    "IPV",
+    "COVID",
+    "GPT",
+    "MP",
+}
 _ID_COMMENT = re.compile(r"^(?:track[-:\s]*)?id\s*[:=]\s*(?P<id>[\w.:/-]+)$", re.I)
 
 
@@ -196,7 +213,9 @@ def _take_priority(facts: Facts) -> Facts:
     tag = _PRIORITY_TAG.search(text)
     if tag and (tag.start() == 0 or tag.group("q")):
         value = tag.group("p") or tag.group("q")
-        return replace(facts, text=text[: tag.start()] + " " + text[tag.end() :], priority=value.upper())
+        return replace(
+            facts, text=text[: tag.start()] + " " + text[tag.end() :], priority=value.upper()
+        )
     match = _PRIORITY.search(text)
     if match:
         return replace(facts, priority=normalize_priority(match.group("word") or match.group("p")))

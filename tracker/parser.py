@@ -42,7 +42,9 @@ class ParserSettings:
 DEFAULT_SETTINGS = ParserSettings()
 
 
-def parse_text(text: str, path: str = "<text>", settings: ParserSettings = DEFAULT_SETTINGS) -> ParsedDocument:
+def parse_text(
+    text: str, path: str = "<text>", settings: ParserSettings = DEFAULT_SETTINGS
+) -> ParsedDocument:
     """Parse one postmortem's markdown. Never raises for odd content: it warns instead."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     root = parse_tree(text)
@@ -54,11 +56,15 @@ def parse_text(text: str, path: str = "<text>", settings: ParserSettings = DEFAU
     for section in sections:
         found = section_items(section)
         if not found:
-            warnings.append(f"measures section {section.title!r} (line {section.line}) lists no items")
+            warnings.append(
+                f"measures section {section.title!r} (line {section.line}) lists no items"
+            )
         items.extend(found)
     if not sections:
         warnings.append("no corrective or preventative measures section found")
-    return ParsedDocument(path=path, incident=incident, items=tuple(items), warnings=tuple(warnings))
+    return ParsedDocument(
+        path=path, incident=incident, items=tuple(items), warnings=tuple(warnings)
+    )
 
 
 def read_markdown(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

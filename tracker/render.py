@@ -17,7 +17,8 @@ ITEM_KEYS = ("text", "owner", "due", "priority", "type", "status", "tracker_ref"
 def document_json(doc: ParsedDocument) -> dict[str, object]:
     data = doc.model_dump(mode="json")
     data["items"] = [
-        {key: item[key] for key in ITEM_KEYS} | {k: v for k, v in item.items() if k not in ITEM_KEYS}
+        {key: item[key] for key in ITEM_KEYS}
+        | {k: v for k, v in item.items() if k not in ITEM_KEYS}
         for item in data["items"]
     ]
     return data

@@ -98,7 +98,9 @@ def _paragraph_units(lines: list[Line], vocabulary: Vocabulary) -> list[Unit]:
         kind = vocabulary.classify(title)
         units.append(Label(title, kind, line.number, strong=vocabulary.is_strong(title), rest=rest))
         if rest:
-            pending.append(Line(text=rest, links=line.links, comments=line.comments, number=line.number))
+            pending.append(
+                Line(text=rest, links=line.links, comments=line.comments, number=line.number)
+            )
     if pending:
         units.append(Paragraph(pending))
     return units
@@ -126,9 +128,9 @@ def as_label(line: Line, vocabulary: Vocabulary) -> tuple[str, str] | None:
         if vocabulary.classify(head) or not rest.strip():
             return head.strip(), rest.strip()
         return None
-    if not colon and words <= _MAX_LABEL_WORDS and not text.endswith((".", "!", "?", ",")):
-        if vocabulary.classify(text):
-            return text, ""
+    short = words <= _MAX_LABEL_WORDS and not text.endswith((".", "!", "?", ","))
+    if not colon and short and vocabulary.classify(text):
+        return text, ""
     return None
 
 

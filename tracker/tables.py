@@ -32,8 +32,11 @@ _ROLES = (
     ("type", r"type|kind|category"),
     ("status", r"status|state|done\b|progress|complete"),
     ("ref", r"bug|issue|ticket|tracking|jira|link|^pr\b|reference|related|^#$"),
-    ("text", r"action|item|description|task|measure|what|remediation|title|summary|follow|"
-             r"fix|improvement|step|recommendation"),
+    (
+        "text",
+        r"action|item|description|task|measure|what|remediation|title|summary|follow|"
+        r"fix|improvement|step|recommendation",
+    ),
 )
 
 

@@ -77,7 +77,9 @@ OTHER_SECTIONS = (
 )
 
 
-_NEVER_MEASURES = re.compile(r"timeline|question|notes|taken|lesson|learn|went (?:well|wrong)", re.I)
+_NEVER_MEASURES = re.compile(
+    r"timeline|question|notes|taken|lesson|learn|went (?:well|wrong)", re.I
+)
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
