@@ -88,7 +88,7 @@ EXPECTED: dict[str, tuple[Expected, ...]] = {
         ("Hourly LVM snapshots of the production databases", None, None, "#1098"),
         ("Azure disk snapshots of production databases", None, None, "#1099"),
         ("Move staging to the ARM environment", None, None, "#1100"),
-        ("Recover production replica(s) (#1101)", None, None, "#1101"),
+        ("Recover production replica(s)", None, None, "#1101"),
         ("Automated testing of recovering PostgreSQL database backups", None, None, "#1102"),
         ("Improve PostgreSQL replication documentation/runbooks", None, None, "#1103"),
         ("Investigate pgbarman for creating PostgreSQL backups", None, None, "#1105"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from markdown_it.tree import SyntaxTreeNode
 
 from tracker.markdown import Line, comments_in, inline_lines, plain_text
-from tracker.metadata import read_facts
+from tracker.metadata import meta_part, read_facts
 from tracker.model import ParsedItem
 from tracker.sections import Block, Heading, Label, Paragraph, Section, Unit
 from tracker.tables import table_items
@@ -26,6 +26,13 @@ _BULLET = re.compile(
     r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u27a2\u2192\u25ba*+-]\s*"
 )
 _GROUP_LABEL_WORDS = 8
+# "The following measures will be taken." / "With these changes we believe ..."
+_INTRO = re.compile(r"\bfollowing\b|\bas follows\b|:$", re.I)
+_CONCLUSION = re.compile(
+    r"(?:with|by|through|after) (?:these|this|the above|all)\b|(?:these|the above|together|overall|"
+    r"in summary|in short|all in all)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -70,9 +77,18 @@ def _group_items(group: Group, section: str, *, tables_only: bool) -> Iterator[P
         for unit in structured:
             yield from _structured_items(unit, section, group.label)
         return
-    for unit in group.units:
-        if isinstance(unit, Paragraph):
-            yield from _prose_items(unit.lines, section, group.label)
+    paragraphs = [u for u in group.units if isinstance(u, Paragraph)]
+    if len(paragraphs) >= 3:  # prose with an introduction and a conclusion around the measures
+        if _INTRO.search(_text(paragraphs[0])):
+            paragraphs = paragraphs[1:]
+        if _CONCLUSION.match(_text(paragraphs[-1])):
+            paragraphs = paragraphs[:-1]
+    for unit in paragraphs:
+        yield from _prose_items(unit.lines, section, group.label)
+
+
+def _text(paragraph: Paragraph) -> str:
+    return " ".join(line.text for line in paragraph.lines)
 
 
 def _is_structured(unit: Unit) -> bool:
@@ -150,11 +166,32 @@ def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterato
             continue
         details = "\n".join(plain_text(b) for b in blocks[1:]).strip() or None
         item = make_item(lines, section, group, details=details, extra_comments=comments_in(entry))
-        if item.tracker_ref is None:  # "[issue](...)" at the end of the item's last paragraph
-            more = [ln for b in blocks[1:] if b.type == "paragraph" for ln in inline_lines(b)]
-            ref = read_facts(" ".join(ln.text for ln in more), [u for ln in more for u in ln.links])
-            item = item.model_copy(update={"tracker_ref": ref.tracker_ref})
-        yield item
+        yield _with_detail_facts(item, blocks[1:])
+
+
+def _with_detail_facts(item: ParsedItem, blocks: list[SyntaxTreeNode]) -> ParsedItem:
+    """Fill what the item's first paragraph left open from its details.
+
+    "[issue](...)" at the end of a later paragraph gives the ticket; sub-bullets such as
+    "Owner: Bob", "Ticket: OPS-2041", "Due: 2024-05-01" give those fields.
+    """
+    found: dict[str, object] = {}
+    paragraphs = [ln for b in blocks if b.type == "paragraph" for ln in inline_lines(b)]
+    if paragraphs:
+        text = " ".join(ln.text for ln in paragraphs)
+        found["tracker_ref"] = read_facts(
+            text, [u for ln in paragraphs for u in ln.links]
+        ).tracker_ref
+    for block in blocks:
+        if block.type not in ("bullet_list", "ordered_list"):
+            continue
+        for entry in block.children:
+            lines = inline_lines(entry.children[0]) if entry.children else []
+            part = meta_part(lines[0].text) if len(lines) == 1 and ":" in lines[0].text else None
+            for key, value in (part or {}).items():
+                found.setdefault(key, value)
+    missing = {k: v for k, v in found.items() if v is not None and getattr(item, k) is None}
+    return item.model_copy(update=missing) if missing else item
 
 
 def _is_group_label(lines: list[Line], nested: list[SyntaxTreeNode]) -> bool:

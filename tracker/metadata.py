@@ -161,17 +161,76 @@ def explicit_id(comments: list[str]) -> str | None:
     return None
 
 
+_BRACKETS = re.compile(r"\s*[\(\[](?P<body>[^\(\)\[\]]{1,160})[\)\]]")
+_PART_OWNER = re.compile(
+    r"^(?:owners?|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*(?P<v>.+)$", re.I
+)
+_PART_DUE = re.compile(
+    rf"^(?:due(?:\s+(?:date|on|by))?|deadline|by|eta|target)\s*[:=]?\s*(?P<v>{ANY_DATE})$", re.I
+)
+_PART_PRIORITY = re.compile(
+    r"^(?:priority\s*[:=]?\s*)?(?P<v>P[0-4])$|^priority\s*[:=]?\s*(?P<w>\w+)$", re.I
+)
+_PART_TYPE = re.compile(
+    r"^(?:type\s*[:=]\s*)?(?P<v>" + "|".join(TYPES + tuple(_TYPE_SYNONYMS)) + r")$", re.I
+)
+_PART_STATUS = re.compile(
+    r"^(?:status\s*[:=]\s*)?(?P<v>done|todo|completed|fixed|open|in progress)\b.*$", re.I
+)
+_PART_REF = re.compile(
+    r"^(?:ticket|issue|bug|jira|tracked in|tracking|see)?\s*[:=]?\s*(?P<v>\S+)$", re.I
+)
+
+
+def meta_part(part: str) -> dict[str, object] | None:
+    """What one metadata phrase says ("owner: bob", "due 2024-05-01", "P1", "OPS-12"), or None."""
+    part = part.strip()
+    if match := _PART_OWNER.match(part):
+        return {"owner": match.group("v").strip().lstrip("@")}
+    if match := re.fullmatch(r"@(?P<v>[A-Za-z0-9][\w-]{0,38})", part):
+        return {"owner": match.group("v")}
+    if (match := _PART_DUE.match(part)) and parse_date(match.group("v")):
+        return {"due": parse_date(match.group("v"))}
+    if match := _PART_PRIORITY.match(part):
+        return {"priority": normalize_priority(match.group("v") or match.group("w"))}
+    if match := _PART_TYPE.match(part):
+        return {"type": normalize_type(match.group("v"))}
+    if match := _PART_STATUS.match(part):
+        return {"status": status_word(match.group("v"))}
+    match = _PART_REF.match(part)
+    if match and (
+        ticket_in_url(match.group("v")) or ticket_in_text(match.group("v")) == match.group("v")
+    ):
+        return {"tracker_ref": match.group("v")}
+    return None
+
+
+def _take_brackets(facts: Facts) -> Facts:
+    """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)", "(P1, @bob)"."""
+    found: dict[str, object] = {}
+    text = facts.text
+    for match in reversed(list(_BRACKETS.finditer(facts.text))):
+        parts = [meta_part(p) for p in re.split(r"\s*[,;]\s*", match.group("body")) if p.strip()]
+        if parts and all(parts):
+            for part in parts:
+                for key, value in part.items():  # type: ignore[union-attr]
+                    found.setdefault(key, value)
+            text = text[: match.start()] + text[match.end() :]
+    return replace(facts, text=text, **found)  # type: ignore[arg-type]
+
+
 def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Facts:  # type: ignore[assignment]
     """Pull owner, due date, priority, type, status and ticket refs out of an item's text."""
     facts = Facts(text=text, explicit_id=explicit_id(list(comments)))
+    facts = _take_brackets(facts)
     facts = _take_status(facts)
     facts = _take_priority(facts)
     facts = _take_owner(facts)
     facts = _take_due(facts)
     facts = _take_type(facts)
     urls = [*links, *_BARE_URL.findall(text)]
-    ref = next((url for url in urls if ticket_in_url(url)), None) or ticket_in_text(facts.text)
-    return replace(facts, text=_tidy(facts.text), tracker_ref=ref)
+    ref = next((url for url in urls if ticket_in_url(url)), None) or facts.tracker_ref
+    return replace(facts, text=_tidy(facts.text), tracker_ref=ref or ticket_in_text(text))
 
 
 _TRAILING_TAGS = re.compile(
@@ -205,10 +264,12 @@ def _take_status(facts: Facts) -> Facts:
     if text.rstrip().endswith(("✅", "✔️", "✔")):
         status = "done"
         text = text.rstrip().rstrip("✅✔️")
-    return replace(facts, text=text, status=status)
+    return replace(facts, text=text, status=status or facts.status)
 
 
 def _take_priority(facts: Facts) -> Facts:
+    if facts.priority:
+        return facts
     text = facts.text
     tag = _PRIORITY_TAG.search(text)
     if tag and (tag.start() == 0 or tag.group("q")):
@@ -223,6 +284,8 @@ def _take_priority(facts: Facts) -> Facts:
 
 
 def _take_owner(facts: Facts) -> Facts:
+    if facts.owner:
+        return facts
     text = facts.text
     clause = _OWNER_CLAUSE.search(text)
     if clause:
@@ -239,6 +302,8 @@ def _take_owner(facts: Facts) -> Facts:
 
 
 def _take_due(facts: Facts) -> Facts:
+    if facts.due:
+        return facts
     match = _DUE.search(facts.text)
     if not match:
         return facts
@@ -252,6 +317,8 @@ def _take_due(facts: Facts) -> Facts:
 
 
 def _take_type(facts: Facts) -> Facts:
+    if facts.type:
+        return facts
     match = _TYPE_TAG.search(facts.text)
     if not match:
         return facts

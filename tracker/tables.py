@@ -25,13 +25,14 @@ from tracker.model import ParsedItem
 
 # Checked in this order: the first role whose pattern matches a header wins.
 _ROLES = (
+    ("number", r"^(?:#|no\.?|nr\.?|n°|number|\d+)$"),
     ("id", r"^(?:id|item id|action id|ref(?:erence)? id|key)$"),
     ("owner", r"owner|who|assignee|assigned|responsible|dri\b|lead"),
     ("due", r"due|deadline|eta\b|target|by when|when"),
     ("priority", r"priority|prio\b|^p$|severity"),
     ("type", r"type|kind|category"),
     ("status", r"status|state|done\b|progress|complete"),
-    ("ref", r"bug|issue|ticket|tracking|jira|link|^pr\b|reference|related|^#$"),
+    ("ref", r"bug|issue|ticket|tracking|jira|link|^pr\b|reference|related"),
     (
         "text",
         r"action|item|description|task|measure|what|remediation|title|summary|follow|"
@@ -93,7 +94,7 @@ def _row_items(
         values = {
             role: (" ".join(ln.text for ln in cells[i]), [u for ln in cells[i] for u in ln.links])
             for i, role in roles.items()
-            if i < len(cells) and role != "text"
+            if i < len(cells) and role not in ("text", "number")
         }
         item = ParsedItem(
             text=facts.text,
@@ -127,6 +128,8 @@ def _apply_columns(item: ParsedItem, values: dict[str, tuple[str, list[str]]]) -
             changes["type"] = normalize_type(value)
         elif role == "id":
             changes["explicit_id"] = value
+            if ticket_in_text(value) == value and "tracker_ref" not in changes:
+                changes["tracker_ref"] = value  # an ID column of ticket keys (PAY-2201)
         elif role in ("status", "ref"):
             flag = _CELL_FLAG.search(value)  # the SRE book writes "Bug 5554823 **TODO**"
             word = status_word(value) or (status_word(flag.group()) if flag else None)
