@@ -206,7 +206,7 @@ def meta_part(part: str) -> dict[str, object] | None:
 
 
 def _take_brackets(facts: Facts) -> Facts:
-    """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)", "(P1, @bob)"."""
+    """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)"."""
     found: dict[str, object] = {}
     text = facts.text
     for match in reversed(list(_BRACKETS.finditer(facts.text))):
