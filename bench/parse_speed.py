@@ -31,15 +31,22 @@ def best_of(runs: int, work) -> float:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     folders = [ROOT.parent / "shared" / "postmortems" / "real", ROOT / "tests" / "heldout" / "docs"]
-    texts = [p.read_text(encoding="utf-8") for f in folders if f.exists() for p in sorted(f.glob("*.md"))]
+    texts = [
+        p.read_text(encoding="utf-8") for f in folders if f.exists() for p in sorted(f.glob("*.md"))
+    ]
     size = sum(len(t) for t in texts)
     full = best_of(5, lambda: [parse_text(t) for t in texts])
     tokens = best_of(5, lambda: [parser().parse(t) for t in texts])
     print(f"corpus: {len(texts)} documents, {size / 1024:.0f} KiB")
     print(f"  parse: {full * 1000:.0f} ms ({len(texts) / full:.0f} documents/s)")
-    print(f"  markdown-it tokenize alone: {tokens * 1000:.0f} ms; parse/tokenize ratio {full / tokens:.2f}")
+    print(
+        f"  markdown-it tokenize alone: {tokens * 1000:.0f} ms; "
+        f"parse/tokenize ratio {full / tokens:.2f}"
+    )
 
-    big = "\n\n".join(texts * max(1, (8 * 1024 * 1024) // size))  # about 8 MiB, under the 10 MiB limit
+    big = "\n\n".join(
+        texts * max(1, (8 * 1024 * 1024) // size)
+    )  # about 8 MiB, under the 10 MiB limit
     start = time.perf_counter()
     doc = parse_text(big)
     elapsed = time.perf_counter() - start
