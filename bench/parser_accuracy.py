@@ -58,14 +58,13 @@ def main() -> None:
         )
     else:
         print(f"real corpus: {real} not present")
-    heldout = ROOT / "tests" / "heldout"
-    labels_file = heldout / "labels.json"
-    if labels_file.exists():
-        labels = json.loads(labels_file.read_text())
+    for folder in ("heldout", "heldout2"):
+        heldout = ROOT / "tests" / folder
+        labels = json.loads((heldout / "labels.json").read_text())
         cases = (
             (heldout / "docs" / n, [e["snippet"] for e in v["items"]]) for n, v in labels.items()
         )
-        score("held-out set", cases, verbose)
+        score(f"held-out set {folder}", cases, verbose)
 
 
 if __name__ == "__main__":

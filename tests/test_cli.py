@@ -77,18 +77,18 @@ def test_table_output_shows_measures_and_warnings(tmp_path, run) -> None:  # typ
 
 
 def test_heading_option_adds_a_pattern(tmp_path, run) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "x.md").write_text("## What we will change\n\n- Add a canary\n")
+    (tmp_path / "x.md").write_text("## Homework\n\n- Add a canary\n")
     plain = json.loads(run("parse", str(tmp_path / "x.md"), "-f", "json").out)
     custom = json.loads(
-        run("parse", str(tmp_path / "x.md"), "-f", "json", "--heading", "will change").out
+        run("parse", str(tmp_path / "x.md"), "-f", "json", "--heading", "homework").out
     )
     assert plain[0]["items"] == []
     assert [i["text"] for i in custom[0]["items"]] == ["Add a canary"]
 
 
 def test_config_file_patterns_and_errors(tmp_path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "x.md").write_text("## What we will change\n\n- Add a canary\n")
-    (tmp_path / "track.yaml").write_text("parser:\n  measures_headings: ['will change']\n")
+    (tmp_path / "x.md").write_text("## Homework\n\n- Add a canary\n")
+    (tmp_path / "track.yaml").write_text("parser:\n  measures_headings: ['homework']\n")
     found = json.loads(run("parse", "x.md", "-f", "json").out)
     assert [i["text"] for i in found[0]["items"]] == ["Add a canary"]
 

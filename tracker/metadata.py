@@ -34,8 +34,12 @@ _STATUS_TAG = re.compile(
 _DONE_SUFFIX = re.compile(
     r"\s*[\(\[](?:done|completed|fixed|resolved)\b[^\)\]]{0,40}[\)\]]\s*\.?$"
     # or a last sentence such as "Done in grafana."
-    r"|(?:^|(?<=[.!?]))\s*(?:done|completed|fixed)\b[^.!?]{0,40}[.!]?$",
+    r"|(?:^\s*|(?<=[.!?])\s+)(?:done|completed|fixed|shipped)\b(?:[^.!?]|[.!?](?=\S)){0,120}[.!]?$",
     re.I,
+)
+# ✅ done, ⬜ open, ❌ dropped (won't do: neither open nor done)
+_STATUS_EMOJI = re.compile(
+    r"^\s*(?:(?P<done>✅|✔️|✔|☑️|☑)|(?P<open>⬜|☐|🔲|⏳|🚧)|(?P<dropped>❌|🚫))\s*"
 )
 _CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+")
 _PRIORITY_TAG = re.compile(r"^\s*\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+|\s*\[(?P<q>P[0-4])\]", re.I)
@@ -72,7 +76,7 @@ _ISSUE_URL = re.compile(
     r"|^https?://[^\s]*show_bug\.cgi\?id=\d+",
     re.I,
 )
-_REPO_REF = re.compile(r"(?<![\w/])(?P<ref>[\w.-]+/[\w.-]+#\d+)\b")
+_REPO_REF = re.compile(r"(?<![\w/])(?P<ref>[\w.-]+(?:/[\w.-]+)+[#!]\d+)\b")  # org/repo#4, g/p!34
 _JIRA_KEY = re.compile(r"(?<![\w-])(?P<ref>[A-Z][A-Z0-9]{1,9}-\d+)(?![\w-])")
 _HASH_REF = re.compile(r"(?<![\w&#/])(?P<ref>[#!]\d{2,})\b")  # "#2" is more often "rule 2"
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
@@ -264,6 +268,10 @@ def _take_status(facts: Facts) -> Facts:
     if text.rstrip().endswith(("✅", "✔️", "✔")):
         status = "done"
         text = text.rstrip().rstrip("✅✔️")
+    emoji = _STATUS_EMOJI.match(text)
+    if emoji:
+        status = {"done": "done", "open": "open"}.get(emoji.lastgroup or "")
+        text = text[emoji.end() :]
     return replace(facts, text=text, status=status or facts.status)
 
 

@@ -20,6 +20,8 @@ from tracker.vocabulary import Kind, Vocabulary
 BLOCK_TYPES = ("bullet_list", "ordered_list", "table")
 _MAX_LABEL_WORDS = 8
 _MAX_PREFIX_WORDS = 6
+_SECTION_NAME_WORDS = 5
+NUMBERED = re.compile(r"^\d+[.)]\s+")
 
 
 @dataclass
@@ -86,8 +88,10 @@ def units_of(root: SyntaxTreeNode, vocabulary: Vocabulary) -> list[Unit]:
 def _paragraph_units(lines: list[Line], vocabulary: Vocabulary) -> list[Unit]:
     units: list[Unit] = []
     pending: list[Line] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         label = as_label(line, vocabulary)
+        if label is not None and index and label[1] and vocabulary.classify(label[0]) != "measures":
+            label = None  # "Status: done." inside a paragraph is a field, not a section
         if label is None:
             pending.append(line)
             continue
@@ -153,8 +157,10 @@ def find_sections(units: list[Unit]) -> list[Section]:
             if _opens_section(unit, current, under_other):
                 current = Section(unit.title, unit.line, None)
                 sections.append(current)
-            elif unit.kind == "other":
-                current = None
+            elif unit.kind == "other" and (
+                not unit.rest or current is None or current.level is None
+            ):
+                current = None  # "Lessons learned", or "Root cause: ..." after a label section
             elif current is not None:
                 current.units.append(unit)
         elif isinstance(unit, Rule):
@@ -182,6 +188,10 @@ def _opens_section(label: Label, current: Section | None, under_other: bool) -> 
 
 def _inside(section: Section, heading: Heading) -> bool:
     """Whether `heading` is a sub-heading of `section` rather than the start of a new part."""
-    if section.level is None:
+    if section.level is None or heading.level <= section.level:
         return False
-    return heading.level > section.level and heading.kind != "other"
+    # "### Timeline" ends the measures; "### 3. Add the recovery steps to the runbook" does not.
+    names_a_section = len(heading.title.split()) <= _SECTION_NAME_WORDS and not NUMBERED.match(
+        heading.title
+    )
+    return heading.kind != "other" or not names_a_section

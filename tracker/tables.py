@@ -122,6 +122,8 @@ def _apply_columns(item: ParsedItem, values: dict[str, tuple[str, list[str]]]) -
             changes["owner"] = value.lstrip("@")
         elif role == "due":
             changes["due"] = parse_date(value) or item.due
+            if changes["due"] is None and status_word(value) == "done":
+                changes["status"] = "done"  # a Target date cell that says "done"
         elif role == "priority":
             changes["priority"] = normalize_priority(value)
         elif role == "type":

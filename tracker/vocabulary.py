@@ -26,6 +26,10 @@ STRONG_MEASURES = (
     r"to[- ]?dos?",
     r"measures",
     r"action plan",
+    r"preventing",
+    r"do(?:ing)? (?:things )?differently",
+    r"going forward",
+    r"what we(?: will|'ll) (?:do|change)",
 )
 WEAK_MEASURES = (
     r"improvements?",
@@ -77,6 +81,7 @@ OTHER_SECTIONS = (
 )
 
 
+_JOINED = re.compile(r"\band\b|&|/|\+")
 _NEVER_MEASURES = re.compile(
     r"timeline|question|notes|taken|lesson|learn|went (?:well|wrong)", re.I
 )
@@ -104,9 +109,11 @@ class Vocabulary:
     def classify(self, title: str) -> Kind | None:
         """'measures', 'other' (a known non-measures section) or None (unknown words)."""
         other = self.other.search(title)
-        if other and _NEVER_MEASURES.search(title):
-            return "other"  # "Follow-up timeline", "Questions for follow up", "Actions taken"
         strong = self.strong.search(title)
+        if other and _NEVER_MEASURES.search(title) and not (strong and _JOINED.search(title)):
+            # "Follow-up timeline", "Questions for follow up", "Actions taken"; but
+            # "Lessons learned and action items" holds measures.
+            return "other"
         weak = self.weak.search(title)
         leading = min((m.start() for m in (strong, weak) if m), default=-1)
         if strong or (leading >= 0 and leading < (other.start() if other else len(title))):
