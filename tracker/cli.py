@@ -1,18 +1,22 @@
-"""The `track` command line: parse options, call the library, render, map errors to exit codes."""
+"""The `track` command line: parse options, call the library, render, map errors to exit codes.
+
+Heavy modules (SQLAlchemy, Alembic, rich tables) are imported inside the commands that need
+them, so `track --help` and `track parse` start fast from cron.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from tracker import __version__
-from tracker.config import load_config
-from tracker.errors import ParseError, TrackError
+from tracker.config import Config, load_config
+from tracker.errors import ParseError, TrackError, UsageError
 from tracker.model import ParsedDocument
 from tracker.parser import markdown_files, parse_file
 
@@ -22,6 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+db_app = typer.Typer(help="Manage the database of action items.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 ConfigOption = Annotated[
     Path | None,
@@ -31,11 +37,24 @@ ConfigOption = Annotated[
         dir_okay=False,
     ),
 ]
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Postmortem files, or folders searched for *.md (default: config sources)."
+    ),
+]
 
 
-class Format(StrEnum):
+class ParseFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+class StatusFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
 
 
 def _version(value: bool) -> None:
@@ -59,52 +78,164 @@ def parse(
         list[Path], typer.Argument(help="Postmortem files, or folders searched for *.md.")
     ],
     output: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json for programs.")
-    ] = Format.table,
+        ParseFormat, typer.Option("--format", "-f", help="table for people, json for programs.")
+    ] = ParseFormat.table,
     heading: Annotated[
         list[str] | None,
         typer.Option(
-            "--heading",
-            help="Extra regex for headings that open a measures section (repeatable).",
+            "--heading", help="Extra regex for headings that open a measures section (repeatable)."
         ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Show the corrective and preventative measures found in postmortem files.
 
-    Exit code 0 when every file was read, 1 when some could not be (the others are still
-    shown), 2 when a path does not exist or a folder holds no markdown.
+    Nothing is stored. Exit code 0 when every file was read, 1 when some could not be (the
+    others are still shown), 2 when a path does not exist or a folder holds no markdown.
     """
+    from tracker.render import print_document, to_json
+
     settings = load_config(config).parser.settings(tuple(heading or ()))
     docs: list[ParsedDocument] = []
     failed = 0
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     for path in list(markdown_files(paths)):
         try:
             docs.append(parse_file(path, settings))
         except ParseError as exc:
             failed += 1
-            err.print(f"error: {exc}", markup=False)
-    if output is Format.json:
-        typer.echo(_json(docs))
+            typer.echo(f"error: {exc}", err=True)
+    if output is ParseFormat.json:
+        typer.echo(to_json(docs))
     else:
-        console = Console(highlight=False)
         for doc in docs:
-            _print_table(doc, console)
+            print_document(doc)
     if failed:
         raise typer.Exit(1)
 
 
-def _json(docs: list[ParsedDocument]) -> str:
-    from tracker.render import to_json
+@app.command()
+def ingest(paths: PathsArgument = None, config: ConfigOption = None) -> None:
+    """Store the measures of postmortem files as tracked action items.
 
-    return to_json(docs)
+    Unchanged files are skipped; edited ones keep their items' identity (docs/identity.md).
+    Exit code 0 when every file was stored, 1 when some failed (the others are stored), 2 for
+    a configuration or database problem.
+    """
+    from tracker.ingest import ingest_paths
+    from tracker.render import print_ingest
+
+    settings = load_config(config)
+    store = _open_store(settings)
+    try:
+        report = ingest_paths(
+            store,
+            _source_paths(settings, paths),
+            root=settings.source_root(),
+            settings=settings.parser.settings(),
+        )
+    finally:
+        store.close()
+    print_ingest(report)
+    if report.failed:
+        raise typer.Exit(1)
 
 
-def _print_table(doc: ParsedDocument, console: Console) -> None:
-    from tracker.render import print_table
+@app.command()
+def status(
+    output: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="table, json, csv, or markdown to paste.")
+    ] = StatusFormat.table,
+    incident: Annotated[
+        str | None, typer.Option(help="Only this incident (id or path; * matches anything).")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Count only the measures this owner has.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only incidents with overdue measures.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Only incidents on or after this date (YYYY-MM-DD).")
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            help="Exit 1 if an incident past the grace period is less complete than PCT.",
+            metavar="PCT",
+        ),
+    ] = None,
+    grace_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Days an incident has before --fail-under counts it (config: status.grace_days)."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Report each incident's measures: done, won't do, open, overdue, percent complete."""
+    from tracker.render import render_status
+    from tracker.status import Filters, status_report
 
-    print_table(doc, console)
+    settings = load_config(config)
+    filters = Filters(
+        incident=incident, owner=owner, overdue_only=overdue, since=_date(since, "--since")
+    )
+    store = _open_store(settings)
+    try:
+        with store.session() as session:
+            report = status_report(session, filters)
+    finally:
+        store.close()
+    typer.echo(render_status(report, output.value), nl=False)
+    if fail_under is not None:
+        grace = settings.status.grace_days if grace_days is None else grace_days
+        lagging = report.below(fail_under, grace_days=grace)
+        for item in lagging:
+            typer.echo(
+                f"below {fail_under:g}%: {item.id} is {item.counts.percent_complete:g}% complete",
+                err=True,
+            )
+        if lagging:
+            raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = None) -> None:
+    """Create the database or bring its schema up to date (also done on first use)."""
+    from tracker.db import safe_url
+    from tracker.migrate import head_revision
+
+    settings = load_config(config)
+    store = _open_store(settings)
+    store.close()
+    typer.echo(f"database {safe_url(store.url)} is at schema revision {head_revision()}")
+
+
+def _open_store(settings: Config):  # type: ignore[no-untyped-def]
+    from tracker.db import database_url, open_store
+
+    return open_store(database_url(settings.database.url))
+
+
+def _source_paths(settings: Config, paths: list[Path] | None) -> list[Path]:
+    if paths:
+        return paths
+    files = settings.source_files()
+    if not files:
+        raise UsageError(
+            "no postmortems to read: give PATH arguments, or list globs under `sources:` in the "
+            "config (see config.example.yaml)"
+        )
+    return files
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date: use YYYY-MM-DD") from None
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from tracker.errors import ConfigError
 from tracker.parser import DEFAULT_MAX_BYTES, ParserSettings
@@ -43,10 +43,44 @@ class ParserConfig(BaseModel):
         )
 
 
+class DatabaseConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = None
+
+
+class StatusConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grace_days: int = Field(default=30, ge=0)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    root: Path = Path(".")
+    sources: list[str] = Field(default_factory=list)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     parser: ParserConfig = Field(default_factory=ParserConfig)
+    status: StatusConfig = Field(default_factory=StatusConfig)
+    _folder: Path = PrivateAttr(default_factory=Path.cwd)
+
+    @field_validator("sources")
+    @classmethod
+    def _relative_globs(cls, globs: list[str]) -> list[str]:
+        for pattern in globs:
+            if Path(pattern).is_absolute():
+                raise ValueError(f"{pattern!r} must be relative to root")
+        return globs
+
+    def source_root(self) -> Path:
+        """Where incident paths and source globs start: `root`, from the config file's folder."""
+        return (self._folder / self.root).resolve()
+
+    def source_files(self) -> list[Path]:
+        root = self.source_root()
+        found = {p for pattern in self.sources for p in root.glob(pattern) if p.is_file()}
+        return sorted(found)
 
 
 def config_path(explicit: Path | None) -> Path | None:
@@ -73,11 +107,13 @@ def load_config(explicit: Path | None = None) -> Config:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from exc
     if raw is None:
-        return Config()
+        raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys (see config.example.yaml)")
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
+        config._folder = path.resolve().parent
+        return config
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"])

@@ -6,6 +6,7 @@ one line and exits with its `exit_code`. Anything else is a bug and keeps its tr
     TrackError
     ├── UsageError        the command line names something that is not there (exit 2)
     ├── ConfigError       the configuration file is missing a value or has a wrong one (exit 2)
+    ├── StoreError        the database cannot be reached, read, written or migrated (exit 2)
     └── ParseError        one postmortem file cannot be read as markdown text (exit 1)
 """
 
@@ -23,6 +24,10 @@ class UsageError(TrackError):
 
 
 class ConfigError(TrackError):
+    exit_code = 2
+
+
+class StoreError(TrackError):
     exit_code = 2
 
 

@@ -67,6 +67,7 @@ def read_incident(
     }
     incident = Incident(
         id=found_id or slug(PurePath(path).stem),
+        id_from_document=bool(found_id),
         title=collapse(title)[:_MAX_TITLE],
         date=when,
         metadata=extra,

@@ -35,6 +35,9 @@ class ParsedItem(_Frozen):
 
 class Incident(_Frozen):
     id: str
+    id_from_document: bool = Field(
+        default=False, description="The id was written in front matter, not derived from the name."
+    )
     title: str
     date: dt.date | None = None
     metadata: dict[str, str] = Field(default_factory=dict)

@@ -1,7 +1,9 @@
-"""Render parse results for people (rich tables) and programs (JSON)."""
+"""Render results for people (rich tables, markdown) and programs (JSON, CSV)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable
 
@@ -9,9 +11,27 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tracker.ingest import IngestReport
 from tracker.model import ParsedDocument
+from tracker.status import IncidentStatus, StatusReport
 
 ITEM_KEYS = ("text", "owner", "due", "priority", "type", "status", "tracker_ref")
+STATUS_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "total",
+    "done",
+    "wont_do",
+    "open",
+    "overdue",
+    "percent_complete",
+    "last_sync",
+)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
 
 
 def document_json(doc: ParsedDocument) -> dict[str, object]:
@@ -28,13 +48,14 @@ def to_json(docs: Iterable[ParsedDocument]) -> str:
     return json.dumps([document_json(doc) for doc in docs], indent=2, ensure_ascii=False)
 
 
-def print_table(doc: ParsedDocument, console: Console) -> None:
+def print_document(doc: ParsedDocument) -> None:
+    console = _console()
     incident = doc.incident
     when = incident.date.isoformat() if incident.date else "no date"
     console.print(Text(f"{doc.path}", style="bold"))
     console.print(Text(f"  {incident.title}  [{incident.id}, {when}]"))
     if doc.items:
-        table = Table(show_lines=False, pad_edge=False, box=None)
+        table = Table(pad_edge=False, box=None)
         for name in ("#", "status", "measure", "owner", "due", "priority", "type", "ref"):
             table.add_column(name, overflow="fold")
         for number, item in enumerate(doc.items, start=1):
@@ -52,3 +73,114 @@ def print_table(doc: ParsedDocument, console: Console) -> None:
     for warning in doc.warnings:
         console.print(Text(f"  warning: {warning}", style="yellow"))
     console.print()
+
+
+def print_ingest(report: IngestReport) -> None:
+    console = _console()
+    err = Console(stderr=True, highlight=False)
+    for file in report.files:
+        if file.outcome == "failed":
+            err.print(f"error: {file.error}", markup=False)
+        elif file.changed:
+            parts = [
+                f"{n} {label}"
+                for n, label in (
+                    (file.created, "new"),
+                    (file.updated, "updated"),
+                    (file.removed, "removed"),
+                    (file.restored, "restored"),
+                )
+                if n
+            ]
+            console.print(f"{file.path}: {', '.join(parts)}", markup=False)
+    ingested = sum(f.outcome == "ingested" for f in report.files)
+    unchanged = sum(f.outcome == "unchanged" for f in report.files)
+    console.print(
+        f"{len(report.files)} files: {ingested} read, {unchanged} unchanged, {len(report.failed)} failed; "
+        f"items: {report.count('created')} new, {report.count('updated')} updated, "
+        f"{report.count('removed')} removed, {report.count('restored')} restored",
+        markup=False,
+    )
+
+
+def _cells(row: IncidentStatus) -> list[str]:
+    data = row.as_json()
+    return ["" if data[c] is None else str(data[c]) for c in STATUS_COLUMNS]
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+def render_status(report: StatusReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(STATUS_COLUMNS)
+        writer.writerows(_cells(row) for row in report.incidents)
+        return out.getvalue()
+    if fmt == "markdown":
+        return _markdown(report)
+    return _table(report)
+
+
+def _markdown(report: StatusReport) -> str:
+    lines = [
+        "| Incident | Date | Done | Open | Overdue | Won't do | Complete |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in report.incidents:
+        c = row.counts
+        title = row.title.replace("|", "\\|")
+        lines.append(
+            f"| {title} ({row.id}) | {row.date or ''} | {c.done}/{c.total} | {c.open} | {c.overdue} "
+            f"| {c.wont_do} | {_percent(c.percent_complete)} |"
+        )
+    t = report.totals
+    lines.append(
+        f"| **Total** | | {t.done}/{t.total} | {t.open} | {t.overdue} | {t.wont_do} | {_percent(t.percent_complete)} |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _table(report: StatusReport) -> str:
+    import shutil
+
+    width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+    console = Console(highlight=False, record=True, file=io.StringIO(), width=width)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("incident", no_wrap=True)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=48)
+    table.add_column("date")
+    for name in ("done", "open", "overdue", "won't do", "complete"):
+        table.add_column(name, justify="right")
+    table.add_column("last sync")
+    for row in report.incidents:
+        c = row.counts
+        table.add_row(
+            row.id,
+            row.title,
+            row.date.isoformat() if row.date else "",
+            f"{c.done}/{c.total}",
+            str(c.open),
+            Text(str(c.overdue), style="red" if c.overdue else ""),
+            str(c.wont_do),
+            _percent(c.percent_complete),
+            row.last_sync.strftime("%Y-%m-%d %H:%M") if row.last_sync else "never",
+        )
+    t = report.totals
+    table.add_row(
+        "total",
+        "",
+        "",
+        f"{t.done}/{t.total}",
+        str(t.open),
+        str(t.overdue),
+        str(t.wont_do),
+        _percent(t.percent_complete),
+        "",
+    )
+    console.print(table)
+    return console.export_text()

@@ -1,0 +1,57 @@
+"""Alembic migrations, run from the installed package (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from tracker.db import lock
+from tracker.errors import StoreError
+
+MIGRATION_LOCK = "track:migrations"
+
+
+def migrations_dir() -> Path:
+    import migrations
+
+    return Path(migrations.__file__).resolve().parent
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("version_locations", str(migrations_dir() / "versions"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the package ships no migrations"
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to this version's head, once, even with several processes starting."""
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.begin() as connection:
+        lock(connection, MIGRATION_LOCK)
+        current = current_revision(connection)
+        if current == script.get_current_head():
+            return
+        if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+            raise StoreError(
+                f"the database schema ({current}) is newer than this version of track knows "
+                f"(up to {script.get_current_head()}): upgrade track, or use another database"
+            )
+        command.upgrade(alembic_config(connection), "head")
