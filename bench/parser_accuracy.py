@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from tracker import parse_file  # noqa: E402
+
 from corpus_expected import EXPECTED  # noqa: E402
 from scoring import compare  # noqa: E402
-
-from tracker import parse_file  # noqa: E402
 
 
 def score(name: str, cases: Iterable[tuple[Path, list[str]]], verbose: bool) -> None:

@@ -59,3 +59,47 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+POSTGRES_ENV = "TRACK_TEST_POSTGRES_URL"
+
+
+def _postgres_schema_url(base: str, schema: str) -> str:
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a schema of its own on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'track.db'}"
+        return
+    import os
+    import uuid
+
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"set {POSTGRES_ENV} (as .ci/run does) to run the store tests on PostgreSQL")
+    from sqlalchemy import create_engine, text
+
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield _postgres_schema_url(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    from tracker.db import open_store
+
+    monkeypatch.setenv("TRACK_DATABASE_URL", db_url)
+    opened = open_store(db_url)
+    yield opened
+    opened.close()

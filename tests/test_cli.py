@@ -6,9 +6,10 @@ import json
 import re
 
 import typer.main
-from conftest import EXAMPLES, ROOT
 
 from tracker.cli import app
+
+from conftest import EXAMPLES, ROOT
 
 JSON_ITEM_KEYS = {"text", "owner", "due", "priority", "type", "status", "tracker_ref"}
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+
+from tracker import parse_file
+
 from conftest import shared_dir
 from corpus_expected import EXPECTED, NOTES
 from scoring import compare, same_ref
-
-from tracker import parse_file
 
 REAL = "postmortems", "real"
 

@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from scoring import compare, same_ref
 
 from tracker import parse_file
+
+from scoring import compare, same_ref
 
 HERE = Path(__file__).parent
 CASES = {

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import EXAMPLES
 
 INSTALLED = os.environ.get("TRACK_TEST_INSTALLED") == "1"

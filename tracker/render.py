@@ -30,8 +30,9 @@ STATUS_COLUMNS = (
 )
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+def _console(*, stderr: bool = False) -> Console:
+    # soft_wrap: a message stays one line however narrow the terminal (or the cron mail) is
+    return Console(highlight=False, soft_wrap=True, stderr=stderr)
 
 
 def document_json(doc: ParsedDocument) -> dict[str, object]:
@@ -77,7 +78,7 @@ def print_document(doc: ParsedDocument) -> None:
 
 def print_ingest(report: IngestReport) -> None:
     console = _console()
-    err = Console(stderr=True, highlight=False)
+    err = _console(stderr=True)
     for file in report.files:
         if file.outcome == "failed":
             err.print(f"error: {file.error}", markup=False)
@@ -96,7 +97,8 @@ def print_ingest(report: IngestReport) -> None:
     ingested = sum(f.outcome == "ingested" for f in report.files)
     unchanged = sum(f.outcome == "unchanged" for f in report.files)
     console.print(
-        f"{len(report.files)} files: {ingested} read, {unchanged} unchanged, {len(report.failed)} failed; "
+        f"{len(report.files)} files: {ingested} read, {unchanged} unchanged, "
+        f"{len(report.failed)} failed; "
         f"items: {report.count('created')} new, {report.count('updated')} updated, "
         f"{report.count('removed')} removed, {report.count('restored')} restored",
         markup=False,
@@ -114,7 +116,7 @@ def _percent(value: float | None) -> str:
 
 def render_status(report: StatusReport, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+        return _status_json(report)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -126,6 +128,15 @@ def render_status(report: StatusReport, fmt: str) -> str:
     return _table(report)
 
 
+def _status_json(report: StatusReport) -> str:
+    """One incident a line: readable, and encoded by json's C encoder (indent= is pure Python)."""
+    data = report.as_json()
+    rows = ",\n    ".join(json.dumps(row, ensure_ascii=False) for row in data["incidents"])  # type: ignore[attr-defined]
+    totals = json.dumps(data["totals"], ensure_ascii=False)
+    body = f"\n    {rows}\n  " if rows else ""
+    return f'{{\n  "incidents": [{body}],\n  "totals": {totals}\n}}\n'
+
+
 def _markdown(report: StatusReport) -> str:
     lines = [
         "| Incident | Date | Done | Open | Overdue | Won't do | Complete |",
@@ -135,12 +146,13 @@ def _markdown(report: StatusReport) -> str:
         c = row.counts
         title = row.title.replace("|", "\\|")
         lines.append(
-            f"| {title} ({row.id}) | {row.date or ''} | {c.done}/{c.total} | {c.open} | {c.overdue} "
-            f"| {c.wont_do} | {_percent(c.percent_complete)} |"
+            f"| {title} ({row.id}) | {row.date or ''} | {c.done}/{c.total} | {c.open} "
+            f"| {c.overdue} | {c.wont_do} | {_percent(c.percent_complete)} |"
         )
     t = report.totals
     lines.append(
-        f"| **Total** | | {t.done}/{t.total} | {t.open} | {t.overdue} | {t.wont_do} | {_percent(t.percent_complete)} |"
+        f"| **Total** | | {t.done}/{t.total} | {t.open} | {t.overdue} | {t.wont_do} "
+        f"| {_percent(t.percent_complete)} |"
     )
     return "\n".join(lines) + "\n"
 
@@ -148,15 +160,15 @@ def _markdown(report: StatusReport) -> str:
 def _table(report: StatusReport) -> str:
     import shutil
 
-    width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+    width = max(shutil.get_terminal_size((120, 24)).columns, 110)
     console = Console(highlight=False, record=True, file=io.StringIO(), width=width)
     table = Table(box=None, pad_edge=False)
     table.add_column("incident", no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=48)
-    table.add_column("date")
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
+    table.add_column("date", no_wrap=True, min_width=10)
     for name in ("done", "open", "overdue", "won't do", "complete"):
-        table.add_column(name, justify="right")
-    table.add_column("last sync")
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("last sync", no_wrap=True)
     for row in report.incidents:
         c = row.counts
         table.add_row(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, cast, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.schema import ActionItem, Incident, RemoteLink
@@ -40,12 +41,17 @@ class IncidentStatus:
     created_at: dt.datetime
 
     def as_json(self) -> dict[str, object]:
+        c = self.counts
         return {
             "id": self.id,
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
-            **asdict(self.counts),
-            "percent_complete": self.counts.percent_complete,
+            "total": c.total,
+            "done": c.done,
+            "wont_do": c.wont_do,
+            "open": c.open,
+            "overdue": c.overdue,
+            "percent_complete": c.percent_complete,
             "last_sync": self.last_sync.isoformat() if self.last_sync else None,
         }
 
@@ -91,15 +97,15 @@ class StatusReport:
         ]
 
 
-def status_query(filters: Filters, today: dt.date) -> Select[tuple[object, ...]]:
+def status_query(filters: Filters, today: dt.date) -> Select[Any]:
     item = ActionItem
     live = and_(item.incident_id == Incident.id, item.removed_at.is_(None))
     if filters.owner:
         live = and_(live, func.lower(item.owner) == filters.owner.lower().lstrip("@"))
     overdue = and_(item.status == "open", item.due < today)
 
-    def count_where(condition: object) -> object:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # type: ignore[arg-type]
+    def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     synced = (
         select(ActionItem.incident_id, func.max(RemoteLink.last_seen_at).label("last_sync"))
@@ -118,12 +124,19 @@ def status_query(filters: Filters, today: dt.date) -> Select[tuple[object, ...]]
             count_where(item.status == "wont_do").label("wont_do"),
             count_where(item.status == "open").label("open"),
             count_where(overdue).label("overdue"),
-            func.max(synced.c.last_sync).label("last_sync"),
+            synced.c.last_sync,
         )
         .select_from(Incident)
         .outerjoin(item, live)
         .outerjoin(synced, synced.c.incident_id == Incident.id)
-        .group_by(Incident.id, Incident.key, Incident.title, Incident.date, Incident.created_at)
+        .group_by(
+            Incident.id,
+            Incident.key,
+            Incident.title,
+            Incident.date,
+            Incident.created_at,
+            synced.c.last_sync,
+        )
         .order_by(Incident.date.desc().nulls_last(), Incident.key)
     )
     if filters.incident:
@@ -138,7 +151,7 @@ def status_query(filters: Filters, today: dt.date) -> Select[tuple[object, ...]]
     if filters.owner:
         query = query.having(func.count(item.id) > 0)
     if filters.overdue_only:
-        query = query.having(count_where(overdue) > 0)  # type: ignore[arg-type]
+        query = query.having(count_where(overdue) > 0)
     return query
 
 
@@ -149,16 +162,14 @@ def status_report(
     rows = session.execute(status_query(filters, today)).all()
     incidents = [
         IncidentStatus(
-            id=row.key,
-            title=row.title,
-            date=row.date,
-            counts=Counts(
-                int(row.total), int(row.done), int(row.wont_do), int(row.open), int(row.overdue)
-            ),
-            last_sync=_aware(row.last_sync),
-            created_at=_aware(row.created_at) or dt.datetime.now(dt.UTC),
+            id=key,
+            title=title,
+            date=date,
+            counts=Counts(int(total), int(done), int(wont_do), int(open_), int(overdue)),
+            last_sync=_aware(last_sync),
+            created_at=_aware(created) or dt.datetime.now(dt.UTC),
         )
-        for row in rows
+        for key, title, date, created, total, done, wont_do, open_, overdue, last_sync in rows
     ]
     return StatusReport(incidents, today)
 

@@ -1,0 +1,5 @@
+"""`python -m tracker` runs the `track` command."""
+
+from tracker.cli import main
+
+main()
