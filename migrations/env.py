@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection `tracker.migrate` hands in.
 
-From a checkout, `alembic -c alembic.ini check` (and `revision --autogenerate`) uses
-TRACK_DATABASE_URL, else a throw-away SQLite file.
+From a checkout, `alembic upgrade head`, `alembic check` and `alembic revision --autogenerate`
+use TRACK_DATABASE_URL, else a throw-away SQLite file.
 """
 
 from __future__ import annotations

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, Engine
 
 from tracker.db import lock
 from tracker.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATION_LOCK = "track:migrations"
 # The newest revision in migrations/versions; a test checks it against Alembic's own answer.
@@ -27,6 +28,8 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic loads only when a migration may be needed
+
     config = Config(stdout=io.StringIO())  # alembic's messages are not for track's users
     config.set_main_option("script_location", str(migrations_dir()))
     config.set_main_option("path_separator", "os")
@@ -37,12 +40,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the package ships no migrations"
     return head
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -59,6 +66,9 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to this version's head, once, even with several processes starting."""
     if is_current(engine):
         return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     with engine.begin() as connection:
         lock(connection, MIGRATION_LOCK)
