@@ -9,12 +9,20 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from tracker.errors import ConfigError
+from tracker.errors import ConfigError, UsageError
 from tracker.parser import DEFAULT_MAX_BYTES, ParserSettings
 
 DEFAULT_PATH = Path("track.yaml")
@@ -55,6 +63,68 @@ class StatusConfig(BaseModel):
     grace_days: int = Field(default=30, ge=0)
 
 
+class GitHubTarget(BaseModel):
+    """A GitHub (or GitHub Enterprise Server) repository that receives one issue per item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["github"]
+    name: str = Field(min_length=1)
+    repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
+    api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    labels: list[str] = Field(default_factory=list)
+    tool_label: str = "postmortem-action"
+    owners: dict[str, str] = Field(default_factory=dict)
+    close_removed: bool = False
+    postmortem_url: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0, le=600)
+    write_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    max_wait_seconds: float = Field(default=900, ge=0)
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", url):
+            raise ValueError("must be an http(s) URL, e.g. https://api.github.com or https://HOST/api/v3")
+        return url.rstrip("/")
+
+    @field_validator("postmortem_url")
+    @classmethod
+    def _has_path(cls, template: str | None) -> str | None:
+        if template is not None and "{path}" not in template:
+            raise ValueError("must contain {path}, e.g. https://github.com/acme/postmortems/blob/main/{path}")
+        return template
+
+    def login_for(self, owner: str | None) -> str | None:
+        """The GitHub login the `owners` map gives a postmortem owner, if any."""
+        if not owner:
+            return None
+        wanted = owner.lower().lstrip("@")
+        return next((v for k, v in self.owners.items() if k.lower().lstrip("@") == wanted), None)
+
+
+Target = Annotated[GitHubTarget, Field(discriminator="kind")]
+
+
+class Route(BaseModel):
+    """Send matching incidents to `target`: every `match` field equal (front matter), and the
+    source path matching `path` (a glob) when given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: str
+    match: dict[str, str] = Field(default_factory=dict)
+    path: str | None = None
+
+
+class Routing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default: str | None = None
+    rules: list[Route] = Field(default_factory=list)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,7 +133,28 @@ class Config(BaseModel):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     parser: ParserConfig = Field(default_factory=ParserConfig)
     status: StatusConfig = Field(default_factory=StatusConfig)
+    targets: list[Target] = Field(default_factory=list)
+    routing: Routing = Field(default_factory=Routing)
     _folder: Path = PrivateAttr(default_factory=Path.cwd)
+
+    @model_validator(mode="after")
+    def _routes_name_targets(self) -> Config:
+        names = [t.name for t in self.targets]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"target names must be unique: {', '.join(duplicates)}")
+        wanted = [self.routing.default, *(r.target for r in self.routing.rules)]
+        for name in wanted:
+            if name is not None and name not in names:
+                raise ValueError(f"routing names target {name!r}, which is not under targets")
+        return self
+
+    def target(self, name: str) -> GitHubTarget:
+        for target in self.targets:
+            if target.name == name:
+                return target
+        known = ", ".join(t.name for t in self.targets) or "none configured"
+        raise UsageError(f"no target named {name!r} (targets: {known})")
 
     @field_validator("sources")
     @classmethod
@@ -116,7 +207,7 @@ def load_config(explicit: Path | None = None) -> Config:
         return config
     except ValidationError as exc:
         first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
+        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown key (see config.example.yaml for the keys that exist)"

@@ -7,7 +7,17 @@ one line and exits with its `exit_code`. Anything else is a bug and keeps its tr
     ├── UsageError        the command line names something that is not there (exit 2)
     ├── ConfigError       the configuration file is missing a value or has a wrong one (exit 2)
     ├── StoreError        the database cannot be reached, read, written or migrated (exit 2)
-    └── ParseError        one postmortem file cannot be read as markdown text (exit 1)
+    ├── ParseError        one postmortem file cannot be read as markdown text (exit 1)
+    └── TrackerError      a tracker (GitHub, Jira) refused or failed a request
+        ├── TrackerFatal      bad credentials, missing repository or project: stop (exit 2)
+        ├── RateLimited       the request budget is spent; stop, resume later (exit 1)
+        ├── TrackerUnavailable  5xx or network failure of a read or a repeatable write
+        ├── AmbiguousWrite    a create was sent but its outcome is unknown (5xx, timeout, reset)
+        ├── ItemRejected      the tracker refused one item (422): skip it, report it (exit 1)
+        └── TicketGone        the ticket was deleted (404/410): report it (exit 1)
+
+Connectors translate their client library's exceptions into these (`raise ... from exc`), so
+nothing from PyGithub or jira reaches `tracker/`.
 """
 
 from __future__ import annotations
@@ -38,3 +48,33 @@ class ParseError(TrackError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class TrackerError(TrackError):
+    """A tracker refused or failed a request; the message names the target and what to do."""
+
+
+class TrackerFatal(TrackerError):
+    exit_code = 2
+
+
+class RateLimited(TrackerError):
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TrackerUnavailable(TrackerError):
+    pass
+
+
+class AmbiguousWrite(TrackerError):
+    pass
+
+
+class ItemRejected(TrackerError):
+    pass
+
+
+class TicketGone(TrackerError):
+    pass

@@ -122,7 +122,10 @@ class ActionItem(Base):
 
 class RemoteLink(Base):
     __tablename__ = "remote_links"
-    __table_args__ = (UniqueConstraint("item_id", "target", name="uq_remote_links_item_target"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "target", name="uq_remote_links_item_target"),
+        UniqueConstraint("target", "remote_key", name="uq_remote_links_target_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"))
@@ -130,11 +133,27 @@ class RemoteLink(Base):
     kind: Mapped[str] = mapped_column(String(20))
     remote_key: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(1000))
-    remote_state: Mapped[str | None] = mapped_column(String(50))
+    remote_state: Mapped[str | None] = mapped_column(String(50))  # open, closed, deleted
+    state_reason: Mapped[str | None] = mapped_column(String(50))
     remote_updated_at: Mapped[dt.datetime | None] = mapped_column()
     last_seen_at: Mapped[dt.datetime | None] = mapped_column()
+    title_written: Mapped[str | None] = mapped_column(Text)  # a different remote title is a person's
+    labels_written: Mapped[list[str] | None] = mapped_column(JSON)
+    pushed_hash: Mapped[str | None] = mapped_column(String(64))  # of what the tool last wrote
 
     item: Mapped[ActionItem] = relationship(back_populates="links")
+
+
+class SyncState(Base):
+    """Per target: how far the tracker has been read, and how the last sync ended."""
+
+    __tablename__ = "sync_state"
+
+    target: Mapped[str] = mapped_column(String(200), primary_key=True)
+    listed_until: Mapped[dt.datetime | None] = mapped_column()  # `since` of the next listing
+    last_started_at: Mapped[dt.datetime | None] = mapped_column()
+    last_finished_at: Mapped[dt.datetime | None] = mapped_column()
+    last_outcome: Mapped[str | None] = mapped_column(String(20))  # ok, failed, interrupted
 
 
 class ItemEvent(Base):
