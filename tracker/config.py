@@ -86,14 +86,18 @@ class GitHubTarget(BaseModel):
     @classmethod
     def _http_url(cls, url: str) -> str:
         if not re.match(r"^https?://[^\s/]+", url):
-            raise ValueError("must be an http(s) URL, e.g. https://api.github.com or https://HOST/api/v3")
+            raise ValueError(
+                "must be an http(s) URL, e.g. https://api.github.com or https://HOST/api/v3"
+            )
         return url.rstrip("/")
 
     @field_validator("postmortem_url")
     @classmethod
     def _has_path(cls, template: str | None) -> str | None:
         if template is not None and "{path}" not in template:
-            raise ValueError("must contain {path}, e.g. https://github.com/acme/postmortems/blob/main/{path}")
+            raise ValueError(
+                "must contain {path}, e.g. https://github.com/acme/postmortems/blob/main/{path}"
+            )
         return template
 
     def login_for(self, owner: str | None) -> str | None:

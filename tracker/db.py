@@ -127,11 +127,14 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
+    def session(self, *, commit: bool = True) -> Iterator[Session]:
+        """A session in one transaction: committed on success (rolled back instead when
+        `commit` is false, for dry runs), rolled back on any error."""
         try:
-            with self._sessions.begin() as session:
+            with self._sessions() as session, session.begin() as transaction:
                 yield session
+                if not commit:
+                    transaction.rollback()
         except (OperationalError, DatabaseError) as exc:
             raise StoreError(describe(exc, self.url)) from exc
 

@@ -137,7 +137,9 @@ class RemoteLink(Base):
     state_reason: Mapped[str | None] = mapped_column(String(50))
     remote_updated_at: Mapped[dt.datetime | None] = mapped_column()
     last_seen_at: Mapped[dt.datetime | None] = mapped_column()
-    title_written: Mapped[str | None] = mapped_column(Text)  # a different remote title is a person's
+    title_written: Mapped[str | None] = mapped_column(
+        Text
+    )  # a different remote title is a person's
     labels_written: Mapped[list[str] | None] = mapped_column(JSON)
     pushed_hash: Mapped[str | None] = mapped_column(String(64))  # of what the tool last wrote
 

@@ -1,0 +1,315 @@
+"""GitHub Issues (github.com and GitHub Enterprise Server) through PyGithub.
+
+- PyGithub's own retry is off: it would re-send a POST that the server applied but answered
+  5xx for, creating a duplicate. This module retries what is safe (reads, PATCH), waits out
+  rate limits (Retry-After, X-RateLimit-Reset) within `max_wait_seconds`, and turns an uncertain
+  create into `AmbiguousWrite` for the engine to resolve by looking for the marker.
+- Writes are paced `write_interval_seconds` apart, as GitHub asks of integrations.
+- Every request has a timeout; every PyGithub or requests exception becomes a `TrackerError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException
+from github.Issue import Issue
+
+from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
+from tracker.errors import (
+    AmbiguousWrite,
+    ItemRejected,
+    RateLimited,
+    TicketGone,
+    TrackerFatal,
+    TrackerUnavailable,
+)
+
+T = TypeVar("T")
+_READ_ATTEMPTS = 4
+
+
+class GitHubConnector:
+    user_noun = "GitHub user"
+
+    def __init__(
+        self,
+        *,
+        target: str,
+        repo: str,
+        token: str,
+        tool_label: str,
+        api_url: str = "https://api.github.com",
+        timeout: float = 30,
+        write_interval: float = 1.0,
+        max_wait: float = 900,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.target = target
+        self.repo_name = repo
+        self.tool_label = tool_label
+        self.requests = RequestCount()
+        self._gh = Github(
+            auth=Auth.Token(token),
+            base_url=api_url,
+            timeout=int(max(1, timeout)),
+            retry=None,
+            per_page=100,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+        )
+        self._repo = self._gh.get_repo(repo, lazy=True)
+        self._write_interval = write_interval
+        self._max_wait = max_wait
+        self._sleep = sleep
+        self._clock = clock
+        self._last_write = -1e9
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
+        def listing() -> list[RemoteIssue]:
+            kwargs: dict[str, Any] = {
+                "state": "all",
+                "labels": [self.tool_label],
+                "sort": "updated",
+                "direction": "asc",
+            }
+            if since is not None:
+                kwargs["since"] = since.astimezone(dt.UTC)
+            return self._collect(self._repo.get_issues(**kwargs))
+
+        return iter(self._call(listing, what=f"list issues of {self.repo_name}", write=False))
+
+    def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:
+        def newest() -> list[RemoteIssue]:
+            pages = self._repo.get_issues(
+                state="all",
+                labels=[self.tool_label],
+                since=since.astimezone(dt.UTC),
+                sort="created",
+                direction="desc",
+            )
+            return self._collect(pages)
+
+        found = self._call(
+            newest, what=f"look for the issue just created in {self.repo_name}", write=False
+        )
+        return next((issue for issue in found if issue.marker and issue.marker.uid == uid), None)
+
+    def get(self, *, key: str) -> RemoteIssue:
+        return self._call(
+            lambda: self._load(key), what=f"read issue #{key}", write=False, issue=key
+        )
+
+    # -- writes --------------------------------------------------------------------------
+
+    def create(self, *, ticket: NewTicket) -> RemoteIssue:
+        def send() -> RemoteIssue:
+            self.requests.writes += 1
+            kwargs: dict[str, Any] = {
+                "title": ticket.title,
+                "body": ticket.body,
+                "labels": ticket.labels,
+            }
+            if ticket.assignee:
+                kwargs["assignees"] = [ticket.assignee]
+            return _remote(self._repo.create_issue(**kwargs))
+
+        try:
+            return self._call(send, what="create an issue", write=True, repeatable=False)
+        except ItemRejected as exc:
+            if ticket.assignee and "assignee" in str(exc).lower():
+                # An owner mapped to a login GitHub will not assign: create unassigned instead of
+                # failing the item (422 means nothing was created, so sending again is safe).
+                unassigned = NewTicket(ticket.title, ticket.body, ticket.labels, None)
+                return self.create(ticket=unassigned)
+            raise
+
+    def update(self, *, key: str, change: TicketChange) -> RemoteIssue:
+        def send() -> RemoteIssue:
+            self.requests.writes += 1
+            issue = self._repo.get_issue(int(key))  # lazy: no request
+            kwargs: dict[str, Any] = {}
+            if change.title is not None:
+                kwargs["title"] = change.title
+            if change.body is not None:
+                kwargs["body"] = change.body
+            if change.labels is not None:
+                kwargs["labels"] = change.labels
+            if change.close_as is not None:
+                kwargs["state"] = "closed"
+                kwargs["state_reason"] = change.close_as
+            issue.edit(**kwargs)
+            return _remote(issue)
+
+        # PATCH sets fields to values: sending it twice leaves the same issue, so it may be retried.
+        return self._call(send, what=f"update issue #{key}", write=True, repeatable=True, issue=key)
+
+    def comment(self, *, key: str, body: str) -> None:
+        def send() -> None:
+            self.requests.writes += 1
+            self._repo.get_issue(int(key)).create_comment(body)
+
+        self._call(send, what=f"comment on issue #{key}", write=True, repeatable=False, issue=key)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _load(self, key: str) -> RemoteIssue:
+        self.requests.reads += 1
+        issue = self._repo.get_issue(int(key))
+        issue.update()  # lazy object: fetch it now (one GET)
+        return _remote(issue)
+
+    def _issue_url(self, key: str) -> str:
+        return f"{self._repo.url}/issues/{key}"
+
+    def _collect(self, pages: Any) -> list[RemoteIssue]:
+        found: list[RemoteIssue] = []
+        page = 0
+        while True:
+            self.requests.reads += 1
+            batch = pages.get_page(page)
+            found += [_remote(issue) for issue in batch if issue.pull_request is None]
+            if len(batch) < 100:
+                return found
+            page += 1
+
+    def _pace(self) -> None:
+        wait = self._last_write + self._write_interval - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+        self._last_write = self._clock()
+
+    def _call(
+        self,
+        work: Callable[[], T],
+        *,
+        what: str,
+        write: bool,
+        repeatable: bool = True,
+        issue: str | None = None,
+    ) -> T:
+        waited = 0.0
+        attempt = 0
+        retry_failures = not write or repeatable
+        while True:
+            attempt += 1
+            if write:
+                self._pace()
+            try:
+                return work()
+            except GithubException as exc:
+                wait = _rate_limit_wait(exc)
+                if wait is not None:
+                    if waited + wait > self._max_wait:
+                        raise RateLimited(
+                            f"{self.target}: GitHub rate limit reached while trying to {what}; the "
+                            f"next sync resumes where this one stopped (retry in {wait:.0f} s)",
+                            retry_after=wait,
+                        ) from exc
+                    self._sleep(wait)  # a rate-limited request was not applied: resending is safe
+                    waited += wait
+                    continue
+                if not (exc.status >= 500 and retry_failures and attempt < _READ_ATTEMPTS):
+                    raise self._translate(exc, what, issue) from exc
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if not retry_failures:
+                    raise AmbiguousWrite(
+                        f"{self.target}: no answer from GitHub to {what} ({type(exc).__name__}); "
+                        "it may have been applied"
+                    ) from exc
+                if attempt >= _READ_ATTEMPTS:
+                    raise TrackerUnavailable(
+                        f"{self.target}: GitHub did not answer to {what}: {exc}"
+                    ) from exc
+            self._sleep(2.0**attempt)
+
+    def _translate(self, exc: GithubException, what: str, issue: str | None) -> Exception:
+        status = exc.status
+        message = _message(exc)
+        where = f"{self.target} ({self.repo_name})"
+        if status == 401:
+            return TrackerFatal(
+                f"{where}: GitHub rejected the token (401 {message}); check the environment "
+                "variable named by token_env"
+            )
+        if status == 403 and issue is None:
+            return TrackerFatal(
+                f"{where}: the token may not {what} (403 {message}); it needs Issues read and write "
+                "permission on the repository"
+            )
+        if status in (404, 410) and issue is not None:
+            return TicketGone(
+                f"{where}: issue #{issue} is gone ({status} {message}); it was deleted or moved"
+            )
+        if status == 404:
+            return TrackerFatal(
+                f"{where}: repository not found (404); check `repo` and that the token can see it"
+            )
+        if status == 410:
+            return TrackerFatal(
+                f"{where}: issues are disabled for this repository (410); enable them or change `repo`"
+            )
+        if status == 422:
+            return ItemRejected(f"{where}: GitHub refused to {what} (422 {message})")
+        if status >= 500:
+            if issue is None and what.startswith(("create", "comment")):
+                return AmbiguousWrite(
+                    f"{where}: GitHub answered {status} to {what}; it may have been applied"
+                )
+            return TrackerUnavailable(f"{where}: GitHub answered {status} to {what}")
+        return TrackerFatal(f"{where}: GitHub refused to {what} ({status} {message})")
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    if isinstance(data, dict) and data.get("message"):
+        return str(data["message"])
+    return str(data or "")[:200]
+
+
+def _rate_limit_wait(exc: GithubException) -> float | None:
+    """Seconds to wait when `exc` is a rate limit (403/429 with the signs GitHub documents)."""
+    if exc.status not in (403, 429):
+        return None
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    message = _message(exc).lower()
+    if "retry-after" in headers:
+        try:
+            return max(1.0, float(headers["retry-after"]))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(headers["retry-after"])
+            return max(1.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
+        return max(1.0, float(headers["x-ratelimit-reset"]) - time.time() + 1)
+    if exc.status == 429 or "rate limit" in message:
+        return 60.0  # secondary limit without a Retry-After: GitHub asks for at least a minute
+    return None
+
+
+def _remote(issue: Issue) -> RemoteIssue:
+    return RemoteIssue(
+        key=str(issue.number),
+        url=issue.html_url,
+        title=issue.title,
+        body=issue.body,
+        state="closed" if issue.state == "closed" else "open",
+        state_reason=issue.state_reason,
+        labels=tuple(label.name for label in issue.labels),
+        assignees=tuple(user.login for user in issue.assignees),
+        updated_at=_aware(issue.updated_at),
+        closed_at=_aware(issue.closed_at),
+    )
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,107 @@
+"""An in-memory tracker that keeps the connector contract, for testing the sync engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
+from tracker.errors import AmbiguousWrite, TicketGone
+
+
+@dataclass
+class Clock:
+    now: dt.datetime = dt.datetime(2024, 9, 1, 12, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(seconds=1)
+        return self.now
+
+
+class FakeTracker:
+    user_noun = "fake user"
+
+    def __init__(self, clock: Clock, target: str = "fake") -> None:
+        self.target = target
+        self.clock = clock
+        self.issues: dict[str, RemoteIssue] = {}
+        self.comments: dict[str, list[str]] = {}
+        self.requests = RequestCount()
+        self.fail_next_create_after_applying = False
+        self.deleted: set[str] = set()
+
+    # people, acting in the tracker
+    def close(self, key: str, reason: str = "completed") -> None:
+        self._set(key, state="closed", state_reason=reason, closed_at=self.clock())
+
+    def reopen(self, key: str) -> None:
+        self._set(key, state="open", state_reason="reopened", closed_at=None)
+
+    def edit(self, key: str, **fields: object) -> None:
+        self._set(key, **fields)
+
+    def _set(self, key: str, **fields: object) -> None:
+        self.issues[key] = replace(self.issues[key], updated_at=self.clock(), **fields)  # type: ignore[arg-type]
+
+    # the contract
+    def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
+        self.requests.reads += 1 + max(0, (len(self.issues) - 1) // 100)
+        found = [i for i in self.issues.values() if since is None or (i.updated_at and i.updated_at >= since)]
+        return iter(sorted(found, key=lambda i: i.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
+
+    def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:
+        self.requests.reads += 1
+        return next((i for i in self.issues.values() if i.marker and i.marker.uid == uid), None)
+
+    def create(self, *, ticket: NewTicket) -> RemoteIssue:
+        self.requests.writes += 1
+        key = str(len(self.issues) + len(self.deleted) + 1)
+        now = self.clock()
+        issue = RemoteIssue(
+            key=key,
+            url=f"https://tracker.example/issues/{key}",
+            title=ticket.title,
+            body=ticket.body,
+            state="open",
+            state_reason=None,
+            labels=tuple(ticket.labels),
+            assignees=(ticket.assignee,) if ticket.assignee else (),
+            updated_at=now,
+        )
+        self.issues[key] = issue
+        if self.fail_next_create_after_applying:
+            self.fail_next_create_after_applying = False
+            raise AmbiguousWrite("fake: 502 after applying the create")
+        return issue
+
+    def get(self, *, key: str) -> RemoteIssue:
+        self.requests.reads += 1
+        if key not in self.issues:
+            raise TicketGone(f"fake: issue {key} is gone")
+        return self.issues[key]
+
+    def update(self, *, key: str, change: TicketChange) -> RemoteIssue:
+        self.requests.writes += 1
+        if key not in self.issues:
+            raise TicketGone(f"fake: issue {key} is gone")
+        fields: dict[str, object] = {}
+        if change.title is not None:
+            fields["title"] = change.title
+        if change.body is not None:
+            fields["body"] = change.body
+        if change.labels is not None:
+            fields["labels"] = tuple(change.labels)
+        if change.close_as is not None:
+            fields.update(state="closed", state_reason=change.close_as, closed_at=self.clock())
+        self._set(key, **fields)
+        return self.issues[key]
+
+    def comment(self, *, key: str, body: str) -> None:
+        self.requests.writes += 1
+        self.comments.setdefault(key, []).append(body)
+        self._set(key)
+
+    def delete(self, key: str) -> None:
+        del self.issues[key]
+        self.deleted.add(key)

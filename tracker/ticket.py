@@ -1,0 +1,150 @@
+"""What the tool writes into a ticket, and how it finds its own part again (docs/sync.md).
+
+The tool owns one section of the ticket body, between `<!-- track:begin -->` and
+`<!-- track:end -->`; text before and after it is people's and is never changed. The section
+ends with the identity marker, an HTML comment that trackers store and serve verbatim:
+
+    <!-- track:item {"uid": "3f9c2a7b1d4e8f60", "incident": "INC-7", "text": "Add alerting"} -->
+
+`uid` is the item's identity; `incident` and `text` let a sync that lost its database pair the
+ticket with the item again (tracker/identity.py), so it adopts the ticket instead of creating
+another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+BEGIN = "<!-- track:begin -->"
+END = "<!-- track:end -->"
+_MARKER = re.compile(r"<!-- track:item (\{.*?\}) -->", re.S)
+_SECTION = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+MAX_TITLE = 120
+
+
+@dataclass(frozen=True)
+class Marker:
+    uid: str
+    incident: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What a ticket shows of an item (filled from the store by the sync engine)."""
+
+    uid: str
+    text: str
+    incident_key: str
+    incident_title: str
+    incident_date: str | None
+    source_path: str
+    owner: str | None
+    assignee: str | None  # the tracker's user the owner maps to
+    due: str | None
+    priority: str | None
+    type: str | None
+    details: str | None
+
+
+def marker_comment(marker: Marker) -> str:
+    data = json.dumps(
+        {"uid": marker.uid, "incident": marker.incident, "text": marker.text}, ensure_ascii=False
+    )
+    safe = data.replace("--", "-\\u002d")  # "--" may not appear inside an HTML comment
+    return f"<!-- track:item {safe} -->"
+
+
+def read_marker(body: str | None) -> Marker | None:
+    """The identity marker in a ticket body, or None when there is none (or it is damaged)."""
+    match = _MARKER.search(body or "")
+    if match is None:
+        return None
+    try:
+        data = json.loads(match.group(1))
+        return Marker(
+            uid=str(data["uid"]), incident=str(data["incident"]), text=str(data.get("text", ""))
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def title(view: ItemView) -> str:
+    short = (
+        view.incident_key if len(view.incident_key) <= 30 else view.source_path.rsplit("/", 1)[-1]
+    )
+    text = view.text.rstrip(". ")
+    room = MAX_TITLE - len(short) - 3
+    if len(text) > room:
+        text = text[: room - 1].rsplit(" ", 1)[0] + "…"
+    return f"[{short}] {text}"
+
+
+def section(view: ItemView, *, tracker_user: str, postmortem_url: str | None = None) -> str:
+    """The tool's section of the body, markdown, with the marker at its end."""
+    where = postmortem_url.replace("{path}", view.source_path) if postmortem_url else None
+    postmortem = f"[{view.source_path}]({where})" if where else f"`{view.source_path}`"
+    if view.assignee:
+        owner = f"@{view.assignee}"
+    elif view.owner:
+        owner = (
+            f"{view.owner} (no {tracker_user} is mapped to this owner, so the ticket is unassigned)"
+        )
+    else:
+        owner = "not named in the postmortem"
+    when = f", {view.incident_date}" if view.incident_date else ""
+    lines = [
+        BEGIN,
+        f"> {view.text}",
+        "",
+        f"- **Incident:** {view.incident_title} ({view.incident_key}{when})",
+        f"- **Postmortem:** {postmortem}",
+        f"- **Owner:** {owner}",
+    ]
+    lines += [
+        f"- **{name}:** {value}"
+        for name, value in (("Due", view.due), ("Priority", view.priority), ("Type", view.type))
+        if value
+    ]
+    if view.details:
+        lines += [
+            "",
+            "<details><summary>Details from the postmortem</summary>",
+            "",
+            view.details,
+            "",
+            "</details>",
+        ]
+    lines += [
+        "",
+        "<sub>This section is kept up to date from the postmortem by track; "
+        "edit the postmortem, not this section. Anything outside it is yours.</sub>",
+        marker_comment(Marker(view.uid, view.incident_key, view.text)),
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def splice(body: str | None, new_section: str) -> str | None:
+    """The body with the tool's section replaced; None when the section is gone (a person
+    removed it: the tool then leaves the body alone)."""
+    if body is None or not _SECTION.search(body):
+        return None
+    return _SECTION.sub(lambda _: new_section, body, count=1)
+
+
+def labels(view: ItemView, *, tool_label: str, extra: list[str]) -> list[str]:
+    """The labels the tool owns on this ticket."""
+    owned = [tool_label, *extra]
+    if view.priority:
+        owned.append(f"priority:{view.priority}")
+    if view.type:
+        owned.append(f"type:{view.type}")
+    return list(dict.fromkeys(owned))
+
+
+def content_hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
