@@ -63,8 +63,9 @@ class GitHubConnector:
             per_page=100,
             seconds_between_requests=None,
             seconds_between_writes=None,
+            lazy=True,  # objects are fetched only when read: no request for the repository itself
         )
-        self._repo = self._gh.get_repo(repo, lazy=True)
+        self._repo = self._gh.get_repo(repo)
         self._write_interval = write_interval
         self._max_wait = max_wait
         self._sleep = sleep
@@ -163,9 +164,7 @@ class GitHubConnector:
 
     def _load(self, key: str) -> RemoteIssue:
         self.requests.reads += 1
-        issue = self._repo.get_issue(int(key))
-        issue.update()  # lazy object: fetch it now (one GET)
-        return _remote(issue)
+        return _remote(self._repo.get_issue(int(key)))  # lazy: the first attribute read fetches it
 
     def _issue_url(self, key: str) -> str:
         return f"{self._repo.url}/issues/{key}"
@@ -176,7 +175,9 @@ class GitHubConnector:
         while True:
             self.requests.reads += 1
             batch = pages.get_page(page)
-            found += [_remote(issue) for issue in batch if issue.pull_request is None]
+            # Pull requests are issues too; reading `pull_request` of a plain issue would make
+            # PyGithub fetch it (the key is absent), so tell them apart by their URL.
+            found += [_remote(issue) for issue in batch if "/pull/" not in issue.html_url]
             if len(batch) < 100:
                 return found
             page += 1
@@ -242,8 +243,8 @@ class GitHubConnector:
             )
         if status == 403 and issue is None:
             return TrackerFatal(
-                f"{where}: the token may not {what} (403 {message}); it needs Issues read and write "
-                "permission on the repository"
+                f"{where}: the token may not {what} (403 {message}); it needs Issues read and "
+                "write permission on the repository"
             )
         if status in (404, 410) and issue is not None:
             return TicketGone(
@@ -255,7 +256,8 @@ class GitHubConnector:
             )
         if status == 410:
             return TrackerFatal(
-                f"{where}: issues are disabled for this repository (410); enable them or change `repo`"
+                f"{where}: issues are disabled for this repository (410); enable them or "
+                "change `repo`"
             )
         if status == 422:
             return ItemRejected(f"{where}: GitHub refused to {what} (422 {message})")

@@ -47,8 +47,14 @@ class FakeTracker:
     # the contract
     def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
         self.requests.reads += 1 + max(0, (len(self.issues) - 1) // 100)
-        found = [i for i in self.issues.values() if since is None or (i.updated_at and i.updated_at >= since)]
-        return iter(sorted(found, key=lambda i: i.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
+        found = [
+            i
+            for i in self.issues.values()
+            if since is None or (i.updated_at and i.updated_at >= since)
+        ]
+        return iter(
+            sorted(found, key=lambda i: i.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC))
+        )
 
     def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:
         self.requests.reads += 1

@@ -34,7 +34,15 @@ service: orders
 def config(**target: object) -> Config:
     return Config.model_validate(
         {
-            "targets": [{"kind": "github", "name": "gh", "repo": "acme/ops", "owners": {"alice": "alice-gh"}, **target}],
+            "targets": [
+                {
+                    "kind": "github",
+                    "name": "gh",
+                    "repo": "acme/ops",
+                    "owners": {"alice": "alice-gh"},
+                    **target,
+                }
+            ],
             "routing": {"default": "gh"},
         }
     )
@@ -58,7 +66,15 @@ def root(tmp_path: Path) -> Path:
     return folder
 
 
-def sync(store: Store, tracker: FakeTracker, clock: Clock, root: Path, *, cfg: Config | None = None, **options: object) -> SyncReport:
+def sync(
+    store: Store,
+    tracker: FakeTracker,
+    clock: Clock,
+    root: Path,
+    *,
+    cfg: Config | None = None,
+    **options: object,
+) -> SyncReport:
     cfg = cfg or config()
     ingest_paths(store, [root], root=root)
     engine = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock, **options)  # type: ignore[arg-type]
@@ -70,7 +86,9 @@ def issue_for(tracker: FakeTracker, words: str) -> RemoteIssue:
     return next(i for i in tracker.issues.values() if words in i.title)
 
 
-def test_first_sync_creates_one_ticket_per_item(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_first_sync_creates_one_ticket_per_item(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     report = sync(store, tracker, clock, root)
     assert report.count("created") == 3 and not report.failed
     alert = issue_for(tracker, "Alert on queue age")
@@ -80,12 +98,16 @@ def test_first_sync_creates_one_ticket_per_item(store: Store, tracker: FakeTrack
     assert alert.marker is not None and alert.marker.incident == "INC-1"
     load = issue_for(tracker, "Load-test")
     assert load.assignees == ()
-    assert "bob (no fake user is mapped to this owner, so the ticket is unassigned)" in (load.body or "")
+    assert "bob (no fake user is mapped to this owner, so the ticket is unassigned)" in (
+        load.body or ""
+    )
     restored = issue_for(tracker, "Restore the concurrency")
     assert (restored.state, restored.state_reason) == ("closed", "completed")
 
 
-def test_second_sync_changes_nothing_and_costs_one_request(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_second_sync_changes_nothing_and_costs_one_request(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     sync(store, tracker, clock, root)
     before = dict(tracker.issues)
     clock.now += __import__("datetime").timedelta(minutes=5)
@@ -95,34 +117,49 @@ def test_second_sync_changes_nothing_and_costs_one_request(store: Store, tracker
     assert tracker.issues == before
 
 
-def test_document_edit_updates_only_what_the_tool_owns(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_document_edit_updates_only_what_the_tool_owns(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     sync(store, tracker, clock, root)
     alert = issue_for(tracker, "Alert on queue age")
-    tracker.edit(alert.key, body="Context from the on-call.\n\n" + (alert.body or "") + "\n\nMore notes.", labels=(*alert.labels, "team:orders"))
+    tracker.edit(
+        alert.key,
+        body="Context from the on-call.\n\n" + (alert.body or "") + "\n\nMore notes.",
+        labels=(*alert.labels, "team:orders"),
+    )
     load = issue_for(tracker, "Load-test")
     tracker.edit(load.key, title="Load-test consumers (renamed by a person)")
     (root / "queue.md").write_text(
-        DOC.replace("over five minutes", "over 5 minutes").replace("before each release", "before every release").replace("[P1]", "[P2]")
+        DOC.replace("over five minutes", "over 5 minutes")
+        .replace("before each release", "before every release")
+        .replace("[P1]", "[P2]")
     )
     report = sync(store, tracker, clock, root)
     assert report.count("updated") == 2 and report.count("created") == 0
     alert = tracker.issues[alert.key]
     assert alert.title == "[INC-1] Alert on queue age over 5 minutes"
-    assert (alert.body or "").startswith("Context from the on-call.") and (alert.body or "").endswith("More notes.")
+    assert (alert.body or "").startswith("Context from the on-call.") and (
+        alert.body or ""
+    ).endswith("More notes.")
     assert "> Alert on queue age over 5 minutes" in (alert.body or "")
     assert set(alert.labels) == {"postmortem-action", "priority:P2", "type:detect", "team:orders"}
     assert tracker.issues[load.key].title == "Load-test consumers (renamed by a person)"
     assert "before every release" in (tracker.issues[load.key].body or "")
 
 
-def test_completion_comes_back(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_completion_comes_back(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     sync(store, tracker, clock, root)
     tracker.close(issue_for(tracker, "Alert").key, "completed")
     tracker.close(issue_for(tracker, "Load-test").key, "not_planned")
     report = sync(store, tracker, clock, root)
     assert (report.count("done"), report.count("wont_do")) == (1, 1)
     with store.session() as session:
-        statuses = {text: status for text, status in session.execute(select(ActionItem.text, ActionItem.status))}
+        statuses = {
+            text: status
+            for text, status in session.execute(select(ActionItem.text, ActionItem.status))
+        }
         counts = status_report(session).incidents[0].counts
     assert statuses["Alert on queue age over five minutes"] == "done"
     assert statuses["Load-test consumers before each release"] == "wont_do"
@@ -141,7 +178,9 @@ def test_completion_comes_back(store: Store, tracker: FakeTracker, clock: Clock,
     assert [tuple(e) for e in events] == [("open", "wont_do", "gh"), ("wont_do", "open", "gh")]
 
 
-def test_lost_database_adopts_instead_of_creating(store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path) -> None:
+def test_lost_database_adopts_instead_of_creating(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path
+) -> None:
     sync(store, tracker, clock, root)
     tracker.close(issue_for(tracker, "Alert").key)
     fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
@@ -151,7 +190,10 @@ def test_lost_database_adopts_instead_of_creating(store: Store, tracker: FakeTra
         assert len(tracker.issues) == 3
         with fresh.session() as session:
             uids = set(session.scalars(select(ActionItem.uid)))
-            status = {text: status for text, status in session.execute(select(ActionItem.text, ActionItem.status))}
+            status = {
+                text: status
+                for text, status in session.execute(select(ActionItem.text, ActionItem.status))
+            }
         assert uids == {i.marker.uid for i in tracker.issues.values() if i.marker}
         assert status["Alert on queue age over five minutes"] == "done"
         again = sync(fresh, tracker, clock, root)
@@ -160,14 +202,18 @@ def test_lost_database_adopts_instead_of_creating(store: Store, tracker: FakeTra
         fresh.close()
 
 
-def test_ambiguous_create_is_not_duplicated(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_ambiguous_create_is_not_duplicated(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     tracker.fail_next_create_after_applying = True
     report = sync(store, tracker, clock, root)
     assert report.count("created") == 3 and not report.failed
     assert len(tracker.issues) == 3
 
 
-def test_crash_after_a_create_leaves_no_duplicate(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_crash_after_a_create_leaves_no_duplicate(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     real_create = tracker.create
 
     def create_then_die(*, ticket: NewTicket) -> RemoteIssue:
@@ -183,7 +229,9 @@ def test_crash_after_a_create_leaves_no_duplicate(store: Store, tracker: FakeTra
     assert (report.count("adopted"), report.count("created")) == (1, 2)
 
 
-def test_rate_limit_stops_cleanly_and_the_next_run_resumes(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_rate_limit_stops_cleanly_and_the_next_run_resumes(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     real_create = tracker.create
     calls = {"n": 0}
 
@@ -201,14 +249,25 @@ def test_rate_limit_stops_cleanly_and_the_next_run_resumes(store: Store, tracker
     assert report.count("created") == 2 and len(tracker.issues) == 3
 
 
-def test_removed_item_is_reported_then_closed_when_configured(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_removed_item_is_reported_then_closed_when_configured(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     sync(store, tracker, clock, root)
-    (root / "queue.md").write_text(DOC.replace("- Load-test consumers before each release @bob\n", ""))
+    (root / "queue.md").write_text(
+        DOC.replace("- Load-test consumers before each release @bob\n", "")
+    )
     report = sync(store, tracker, clock, root)
-    assert report.count("removed") == 1 and tracker.issues[issue_for(tracker, "Load-test").key].state == "open"
+    assert (
+        report.count("removed") == 1
+        and tracker.issues[issue_for(tracker, "Load-test").key].state == "open"
+    )
     assert sync(store, tracker, clock, root).count("removed") == 0  # reported once
 
-    (root / "queue.md").write_text(DOC.replace("- Alert on", "- Page on").replace("[P1] Alert on queue age over five minutes (owner: alice) [detect]", "Nothing"))
+    (root / "queue.md").write_text(
+        DOC.replace("- Alert on", "- Page on").replace(
+            "[P1] Alert on queue age over five minutes (owner: alice) [detect]", "Nothing"
+        )
+    )
     report = sync(store, tracker, clock, root, cfg=config(close_removed=True))
     closed = [c for c in report.changes if c.kind == "closed"]
     assert len(closed) == 1
@@ -219,10 +278,14 @@ def test_removed_item_is_reported_then_closed_when_configured(store: Store, trac
         assert session.scalar(select(func.count(ActionItem.id))) >= 3  # never deleted
 
 
-def test_deleted_ticket_is_reported_and_others_still_sync(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_deleted_ticket_is_reported_and_others_still_sync(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     sync(store, tracker, clock, root)
     tracker.delete(issue_for(tracker, "Alert").key)
-    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes").replace("each release", "every release"))
+    (root / "queue.md").write_text(
+        DOC.replace("five minutes", "5 minutes").replace("each release", "every release")
+    )
     report = sync(store, tracker, clock, root)
     failed = [c for c in report.changes if c.kind == "failed"]
     assert len(failed) == 1 and "is gone" in (failed[0].message or "")
@@ -230,17 +293,27 @@ def test_deleted_ticket_is_reported_and_others_still_sync(store: Store, tracker:
     assert sync(store, tracker, clock, root).count("failed") == 0  # not retried forever
 
 
-def test_drafts_wait_for_review(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_drafts_wait_for_review(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     (root / "queue.md").write_text(DOC.replace("service: orders", "service: orders\nstatus: draft"))
     assert sync(store, tracker, clock, root).count("created") == 0
     assert sync(store, tracker, clock, root, include_drafts=True).count("created") == 3
 
 
-def test_routing_by_front_matter_field(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_routing_by_front_matter_field(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     cfg = Config.model_validate(
         {
-            "targets": [{"kind": "github", "name": "gh", "repo": "acme/ops"}, {"kind": "github", "name": "payments", "repo": "acme/pay"}],
-            "routing": {"default": "gh", "rules": [{"target": "payments", "match": {"service": "ORDERS"}}]},
+            "targets": [
+                {"kind": "github", "name": "gh", "repo": "acme/ops"},
+                {"kind": "github", "name": "payments", "repo": "acme/pay"},
+            ],
+            "routing": {
+                "default": "gh",
+                "rules": [{"target": "payments", "match": {"service": "ORDERS"}}],
+            },
         }
     )
     assert sync(store, tracker, clock, root, cfg=cfg).count("created") == 0  # routed to payments
@@ -248,7 +321,9 @@ def test_routing_by_front_matter_field(store: Store, tracker: FakeTracker, clock
     assert engine.run().count("created") == 3
 
 
-def test_dry_run_touches_nothing(store: Store, tracker: FakeTracker, clock: Clock, root: Path) -> None:
+def test_dry_run_touches_nothing(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
     ingest_paths(store, [root], root=root)
     cfg = config()
     plan = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock).run(dry_run=True)
@@ -259,7 +334,9 @@ def test_dry_run_touches_nothing(store: Store, tracker: FakeTracker, clock: Cloc
 
 
 def test_github_target_maps_owners_case_insensitively() -> None:
-    target = GitHubTarget(kind="github", name="gh", repo="a/b", owners={"Alice@Example.com": "alice"})
+    target = GitHubTarget(
+        kind="github", name="gh", repo="a/b", owners={"Alice@Example.com": "alice"}
+    )
     assert target.login_for("alice@example.com") == "alice"
     assert target.login_for("@Alice@example.com") == "alice"
     assert target.login_for("bob") is None

@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from tracker.config import Config, load_config
 from tracker.errors import ParseError, TrackError, UsageError
 from tracker.model import ParsedDocument
 from tracker.parser import markdown_files, parse_file
+
+if TYPE_CHECKING:
+    from tracker.db import Store
 
 app = typer.Typer(
     help="Make sure the lessons of an outage actually get done: track postmortem action items.",
@@ -47,6 +50,11 @@ PathsArgument = Annotated[
 
 class ParseFormat(StrEnum):
     table = "table"
+    json = "json"
+
+
+class SyncFormat(StrEnum):
+    text = "text"
     json = "json"
 
 
@@ -199,6 +207,51 @@ def status(
             raise typer.Exit(1)
 
 
+@app.command()
+def sync(
+    paths: PathsArgument = None,
+    target: Annotated[
+        str | None, typer.Option(help="Sync only this target (default: all).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; change nothing, locally or remotely.")
+    ] = False,
+    output: Annotated[
+        SyncFormat,
+        typer.Option("--format", "-f", help="text (quiet when nothing changed) or json."),
+    ] = SyncFormat.text,
+    include_drafts: Annotated[
+        bool,
+        typer.Option(
+            "--include-drafts", help="Also sync postmortems whose front matter says status: draft."
+        ),
+    ] = False,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for another sync on this database to finish.")
+    ] = 0,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest, then create, update and read back tickets for the action items.
+
+    Exit code 0 when all went well, 1 when some items or files failed (the others were
+    synced; failures are listed), 2 for a configuration, authentication or database problem.
+    """
+    from tracker.run import run_sync
+
+    settings = load_config(config)
+    code = run_sync(
+        settings,
+        paths=_source_paths(settings, paths),
+        only=target,
+        dry_run=dry_run,
+        json_output=output is SyncFormat.json,
+        include_drafts=include_drafts,
+        wait=wait,
+    )
+    if code:
+        raise typer.Exit(code)
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create the database or bring its schema up to date (also done on first use)."""
@@ -211,7 +264,7 @@ def db_upgrade(config: ConfigOption = None) -> None:
     typer.echo(f"database {safe_url(store.url)} is at schema revision {head_revision()}")
 
 
-def _open_store(settings: Config):  # type: ignore[no-untyped-def]
+def _open_store(settings: Config) -> Store:
     from tracker.db import database_url, open_store
 
     return open_store(database_url(settings.database.url))

@@ -80,7 +80,7 @@ class Connector(Protocol):
     requests: RequestCount
 
     def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
-        """Tickets carrying the tool's label, open or closed, changed since `since` (all if None)."""
+        """Tickets with the tool's label, open or closed, changed since `since` (all if None)."""
         ...
 
     def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:

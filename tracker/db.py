@@ -141,6 +141,24 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[Store]:
+        """A store on one connection whose every change is rolled back at the end (dry runs)."""
+        with self.engine.connect() as connection:
+            outer = connection.begin()
+            try:
+                yield _Rehearsal(self.engine, self.url, connection)
+            finally:
+                outer.rollback()
+
+
+class _Rehearsal(Store):
+    def __init__(self, engine: Engine, url: str, connection: Connection) -> None:
+        super().__init__(engine, url)
+        self._sessions = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+
 
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """Connect, refuse a schema newer than this version, and upgrade an older one."""

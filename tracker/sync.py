@@ -439,8 +439,8 @@ class SyncEngine:
             remote = self.connector.update(key=key, change=TicketChange(close_as="not_planned"))
             self.connector.comment(
                 key=key,
-                body="This measure was removed from the postmortem, so track closed this issue as not planned. "
-                "Reopen it if the work is still wanted.",
+                body="This measure was removed from the postmortem, so track closed this issue "
+                "as not planned. Reopen it if the work is still wanted.",
             )
             url = remote.url
         with self.store.session() as session:

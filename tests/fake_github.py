@@ -1,0 +1,322 @@
+"""A stateful fake of the GitHub Issues REST API, served through `responses`.
+
+Every request the connector sends is checked against GitHub's OpenAPI description (operation,
+query parameters, body schema), and every issue the fake returns is validated against the
+`issue` schema, starting from the description's own example and the recorded octokit
+exchanges. Faults can be injected: status codes (with headers), answers given after the change
+was applied (an ambiguous create), and connection resets.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+import responses
+from openapi import ApiSpec, load_spec
+
+API = "https://api.github.com"
+
+
+@dataclass
+class Fault:
+    method: str
+    path: str  # regex on the URL path
+    status: int = 502
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = "Server Error"
+    after_applying: bool = False  # the server did the work, then failed to answer
+    reset: bool = False  # the connection dropped (requests.ConnectionError)
+    times: int = 1
+
+
+class FakeGitHub:
+    def __init__(
+        self,
+        mock: responses.RequestsMock,
+        *,
+        repo: str = "acme/ops",
+        token: str = "t0ken",
+        base: str = API,
+    ) -> None:
+        self.repo = repo
+        self.token = token
+        self.base = base.rstrip("/")
+        self.spec: ApiSpec | None = load_spec(
+            "github-openapi-subset.json", base_path=urlsplit(self.base).path
+        )
+        self.issues: dict[int, dict[str, Any]] = {}
+        self.comments: dict[int, list[str]] = {}
+        self.faults: list[Fault] = []
+        self.log: list[tuple[str, str]] = []
+        self.issues_enabled = True
+        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self._template = self._issue_template()
+        parts = urlsplit(self.base)
+        served = re.compile(
+            rf"{parts.scheme}://{re.escape(parts.hostname or '')}(:\d+)?{re.escape(parts.path)}/.*"
+        )
+        for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+            mock.add_callback(method, served, callback=self._handle)
+
+    # -- people acting on GitHub ---------------------------------------------------------
+
+    def tick(self, seconds: int = 1) -> str:
+        """GitHub's clock: real time, one second a change at least (timestamps have seconds)."""
+        self.now = max(
+            self.now + dt.timedelta(seconds=seconds), dt.datetime.now(dt.UTC).replace(microsecond=0)
+        )
+        return self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def close(self, number: int, reason: str = "completed") -> None:
+        stamp = self.tick()
+        self.issues[number].update(
+            state="closed", state_reason=reason, closed_at=stamp, updated_at=stamp
+        )
+
+    def reopen(self, number: int) -> None:
+        self.issues[number].update(
+            state="open", state_reason="reopened", closed_at=None, updated_at=self.tick()
+        )
+
+    def edit(self, number: int, **fields: Any) -> None:
+        self.issues[number].update(fields, updated_at=self.tick())
+
+    def requests_made(self) -> int:
+        return len(self.log)
+
+    # -- serving ---------------------------------------------------------------------------
+
+    def _handle(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        method, url = request.method or "GET", request.url or ""
+        path = urlsplit(url).path[len(urlsplit(self.base).path) :]
+        self.log.append((method, path))
+        if self.spec is not None:
+            self.spec.check_request(method, url, request.body)  # type: ignore[arg-type]
+        fault = self._fault(method, path)
+        if fault is not None and fault.reset:
+            raise requests.ConnectionError("Connection reset by peer")
+        if fault is not None and not fault.after_applying:
+            return self._error(fault.status, fault.message, fault.headers)
+        if request.headers.get("Authorization") not in (
+            f"token {self.token}",
+            f"Bearer {self.token}",
+        ):
+            return self._error(401, "Bad credentials")
+        status, payload, headers = self._route(method, path, url, request.body)
+        if fault is not None:  # applied, then the answer was lost
+            return self._error(fault.status, fault.message, fault.headers)
+        if self.spec is not None and status < 300:
+            self.spec.check_response(method, url, status, payload)
+        return status, {"Content-Type": "application/json", **headers}, json.dumps(payload)
+
+    def _fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == method and re.search(fault.path, path) and fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+    def _error(
+        self, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
+        body = {"message": message, "documentation_url": "https://docs.github.com/rest"}
+        return status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(body)
+
+    def _route(
+        self, method: str, path: str, url: str, body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        match = re.fullmatch(r"/repos/([^/]+/[^/]+)(/issues(?:/(\d+)(/comments)?)?)?", path)
+        if match is None or match.group(1) != self.repo:
+            return 404, {"message": "Not Found"}, {}
+        if match.group(2) is None:
+            return 200, {"full_name": self.repo}, {}
+        if not self.issues_enabled:
+            return 410, {"message": "Issues are disabled for this repo"}, {}
+        number = int(match.group(3)) if match.group(3) else None
+        data = json.loads(body) if body else {}
+        handlers: dict[tuple[str, bool, bool], Callable[[], tuple[int, Any, dict[str, str]]]] = {
+            ("GET", False, False): lambda: self._list(url),
+            ("POST", False, False): lambda: self._create(data),
+            ("GET", True, False): lambda: self._get(number),  # type: ignore[arg-type]
+            ("PATCH", True, False): lambda: self._update(number, data),  # type: ignore[arg-type]
+            ("POST", True, True): lambda: self._comment(number, data),  # type: ignore[arg-type]
+        }
+        handler = handlers.get((method, number is not None, match.group(4) is not None))
+        if handler is None:
+            return 404, {"message": "Not Found"}, {}
+        return handler()
+
+    def _list(self, url: str) -> tuple[int, Any, dict[str, str]]:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        state = query.get("state", "open")
+        wanted = [name for name in query.get("labels", "").split(",") if name]
+        since = query.get("since")
+        found = [
+            issue
+            for issue in self.issues.values()
+            if (state == "all" or issue["state"] == state)
+            and all(name in {label["name"] for label in issue["labels"]} for name in wanted)
+            and (since is None or issue["updated_at"] >= since)
+        ]
+        key = "created_at" if query.get("sort", "created") == "created" else "updated_at"
+        found.sort(
+            key=lambda i: (i[key], i["number"]), reverse=query.get("direction", "desc") == "desc"
+        )
+        per_page = min(int(query.get("per_page", 30)), 100)
+        page = int(query.get("page", 1))
+        chunk = found[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(found):
+            next_url = re.sub(r"([?&])page=\d+", rf"\g<1>page={page + 1}", url)
+            if "page=" not in url:
+                next_url += ("&" if "?" in url else "?") + f"page={page + 1}"
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return 200, chunk, headers
+
+    def _create(self, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        number = max([0, *self.issues]) + 1
+        stamp = self.tick()
+        issue = copy.deepcopy(self._template)
+        api = f"{self.base}/repos/{self.repo}/issues/{number}"
+        issue.update(
+            id=number,
+            number=number,
+            title=str(data["title"]),
+            body=data.get("body"),
+            state="open",
+            state_reason=None,
+            labels=[self._label(name) for name in data.get("labels", [])],
+            assignees=[self._user(login) for login in data.get("assignees", [])],
+            assignee=None,
+            created_at=stamp,
+            updated_at=stamp,
+            closed_at=None,
+            url=api,
+            html_url=f"https://github.com/{self.repo}/issues/{number}",
+            repository_url=f"{self.base}/repos/{self.repo}",
+        )
+        issue.pop("pull_request", None)
+        self.issues[number] = issue
+        return 201, issue, {}
+
+    def _get(self, number: int) -> tuple[int, Any, dict[str, str]]:
+        if number not in self.issues:
+            return 404, {"message": "Not Found"}, {}
+        return 200, self.issues[number], {}
+
+    def _update(self, number: int, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        if number not in self.issues:
+            return 410, {"message": "This issue was deleted"}, {}
+        issue = self.issues[number]
+        for name in ("title", "body"):
+            if name in data:
+                issue[name] = data[name]
+        if "labels" in data:
+            issue["labels"] = [self._label(name) for name in data["labels"]]
+        if "state" in data:
+            issue["state"] = data["state"]
+            issue["state_reason"] = (
+                data.get("state_reason") if data["state"] == "closed" else "reopened"
+            )
+            issue["closed_at"] = self.tick() if data["state"] == "closed" else None
+        issue["updated_at"] = self.tick()
+        return 200, issue, {}
+
+    def _comment(self, number: int, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        if number not in self.issues:
+            return 404, {"message": "Not Found"}, {}
+        self.comments.setdefault(number, []).append(data["body"])
+        self.issues[number]["updated_at"] = self.tick()
+        stamp = self.issues[number]["updated_at"]
+        user = self._user("track-bot")
+        comment = {
+            "id": len(self.comments[number]),
+            "node_id": "IC_1",
+            "url": f"{self.base}/x",
+            "html_url": "https://github.com/x",
+            "body": data["body"],
+            "user": user,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "issue_url": self.issues[number]["url"],
+            "author_association": "MEMBER",
+        }
+        return 201, comment, {}
+
+    def _label(self, name: str) -> dict[str, Any]:
+        return {
+            "id": abs(hash(name)) % 10**6,
+            "node_id": "LA_1",
+            "url": f"{self.base}/repos/{self.repo}/labels/{name}",
+            "name": name,
+            "description": None,
+            "color": "ededed",
+            "default": False,
+        }
+
+    def _user(self, login: str) -> dict[str, Any]:
+        user = copy.deepcopy(self._template["user"])
+        user.update(login=login)
+        return user
+
+    def _issue_template(self) -> dict[str, Any]:
+        if self.spec is not None:
+            example = self.spec.document["components"]["examples"]["issue"]["value"]
+            return copy.deepcopy(
+                example.get("value", example)
+            )  # the spec's examples wrap once more
+        return copy.deepcopy(_MINIMAL_ISSUE)
+
+
+_MINIMAL_ISSUE: dict[str, Any] = {
+    "id": 1,
+    "node_id": "I_1",
+    "url": "",
+    "repository_url": "",
+    "labels_url": "",
+    "comments_url": "",
+    "events_url": "",
+    "html_url": "",
+    "number": 1,
+    "state": "open",
+    "title": "",
+    "body": None,
+    "user": {
+        "login": "octocat",
+        "id": 1,
+        "node_id": "U_1",
+        "avatar_url": "",
+        "gravatar_id": "",
+        "url": "",
+        "html_url": "",
+        "followers_url": "",
+        "following_url": "",
+        "gists_url": "",
+        "starred_url": "",
+        "subscriptions_url": "",
+        "organizations_url": "",
+        "repos_url": "",
+        "events_url": "",
+        "received_events_url": "",
+        "type": "User",
+        "site_admin": False,
+    },
+    "labels": [],
+    "assignee": None,
+    "assignees": [],
+    "milestone": None,
+    "locked": False,
+    "comments": 0,
+    "closed_at": None,
+    "created_at": "",
+    "updated_at": "",
+    "author_association": "OWNER",
+}

@@ -1,0 +1,302 @@
+"""`track sync` end to end against a fake GitHub held to GitHub's OpenAPI description."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import responses
+from fake_github import FakeGitHub, Fault
+
+DOC = """---
+id: INC-9
+title: Checkout outage
+date: 2024-08-20
+---
+## Corrective and preventative measures
+
+1. [P1] Alert when checkout errors exceed 2% (owner: dana) [detect]
+2. Add a circuit breaker in front of the payment provider
+3. [x] Roll back the bad deploy
+"""
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    waited: list[float] = []
+    monkeypatch.setattr("time.sleep", waited.append)
+    return waited
+
+
+@pytest.fixture
+def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'track.db'}")
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    (tmp_path / "pm").mkdir()
+    (tmp_path / "pm" / "checkout.md").write_text(DOC)
+    write_config(tmp_path)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeGitHub(mock)
+
+
+def write_config(folder: Path, **target: object) -> None:
+    options = {
+        "write_interval_seconds": 0,
+        "max_wait_seconds": 30,
+        "owners": {"dana": "dana-gh"},
+        **target,
+    }
+    lines = [f"    {k}: {json.dumps(v)}" for k, v in options.items()]
+    (folder / "track.yaml").write_text(
+        "sources: ['pm/*.md']\ntargets:\n  - kind: github\n    name: gh\n    repo: acme/ops\n"
+        + "\n".join(lines)
+        + "\nrouting:\n  default: gh\n"
+    )
+
+
+def sync(run, *args: str):  # type: ignore[no-untyped-def]
+    return run("sync", *args)
+
+
+def summary(run) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    result = run("sync", "--format", "json")
+    assert result.code in (0, 1), result.err
+    return json.loads(result.out)["targets"][0]  # type: ignore[no-any-return]
+
+
+def test_first_sync_creates_issues_and_a_second_sync_costs_at_most_two_requests(
+    github: FakeGitHub, run
+) -> None:  # type: ignore[no-untyped-def]
+    first = sync(run)
+    assert first.code == 0, first.err
+    assert len(github.issues) == 3
+    alert = github.issues[1]
+    assert alert["title"] == "[INC-9] Alert when checkout errors exceed 2%"
+    assert {label["name"] for label in alert["labels"]} == {
+        "postmortem-action",
+        "priority:P1",
+        "type:detect",
+    }
+    assert [a["login"] for a in alert["assignees"]] == ["dana-gh"]
+    assert '<!-- track:item {"uid": ' in alert["body"]
+    assert (github.issues[3]["state"], github.issues[3]["state_reason"]) == ("closed", "completed")
+    assert "gh: created https://github.com/acme/ops/issues/1" in first.out
+
+    before = github.requests_made()
+    second = sync(run)
+    assert (second.code, second.out, second.err) == (0, "", "")  # quiet: nothing changed
+    assert github.requests_made() - before <= 2
+
+
+def test_document_edits_update_the_tool_section_only(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    sync(run)
+    github.edit(
+        2,
+        body="Notes from the team.\n\n" + github.issues[2]["body"],
+        title="Circuit breaker for payments",
+    )
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(
+        doc.read_text().replace("payment provider", "payment service provider").replace("2%", "1%")
+    )
+    result = sync(run)
+    assert result.code == 0, result.err
+    assert "updated" in result.out
+    assert github.issues[1]["title"] == "[INC-9] Alert when checkout errors exceed 1%"
+    assert github.issues[2]["title"] == "Circuit breaker for payments"  # renamed by a person: kept
+    assert github.issues[2]["body"].startswith("Notes from the team.")
+    assert (
+        "> Add a circuit breaker in front of the payment service provider"
+        in github.issues[2]["body"]
+    )
+    assert len(github.issues) == 3
+
+
+def test_completion_not_planned_and_reopen_come_back(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    sync(run)
+    github.close(1, "completed")
+    github.close(2, "not_planned")
+    counts = summary(run)
+    assert (counts["completed"], counts["wont_do"]) == (1, 1)
+    status = json.loads(run("status", "--format", "json").out)["incidents"][0]
+    assert (status["done"], status["wont_do"], status["open"], status["percent_complete"]) == (
+        2,
+        1,
+        0,
+        100.0,
+    )
+    assert status["last_sync"] is not None
+    github.reopen(2)
+    assert summary(run)["reopened"] == 1
+    assert json.loads(run("status", "--format", "json").out)["incidents"][0]["open"] == 1
+
+
+def test_lost_database_adopts_every_issue(
+    github: FakeGitHub, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    sync(run)
+    github.close(1)
+    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    counts = summary(run)
+    assert (counts["created"], counts["adopted"]) == (0, 3)
+    assert len(github.issues) == 3
+    assert json.loads(run("status", "--format", "json").out)["incidents"][0]["done"] == 2
+
+
+def test_ambiguous_create_answered_502_after_applying_is_not_duplicated(
+    github: FakeGitHub, run
+) -> None:  # type: ignore[no-untyped-def]
+    github.faults.append(Fault("POST", r"/issues$", status=502, after_applying=True))
+    result = sync(run)
+    assert result.code == 0, result.err
+    assert len(github.issues) == 3
+
+
+def test_connection_reset_on_create_is_not_duplicated(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    github.faults.append(Fault("POST", r"/issues$", reset=True))
+    result = sync(run)
+    assert result.code == 0, result.err
+    assert len(github.issues) == 3
+
+
+def test_secondary_rate_limit_is_waited_out(github: FakeGitHub, run, sleeps: list[float]) -> None:  # type: ignore[no-untyped-def]
+    github.faults.append(
+        Fault(
+            "POST",
+            r"/issues$",
+            status=403,
+            headers={"Retry-After": "7"},
+            message="You have exceeded a secondary rate limit.",
+        )
+    )
+    result = sync(run)
+    assert result.code == 0, result.err
+    assert 7.0 in sleeps
+    assert len(github.issues) == 3
+
+
+def test_exhausted_budget_stops_cleanly_and_resumes(
+    github: FakeGitHub, run, sleeps: list[float]
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    reset = str(int(time.time()) + 3600)
+    github.faults.append(
+        Fault(
+            "POST",
+            r"/issues$",
+            status=403,
+            headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+            message="API rate limit exceeded",
+            times=5,
+        )
+    )
+    github.faults.append(Fault("POST", r"/issues$", status=201, times=0))
+    first = sync(run)
+    assert first.code == 1
+    assert "rate limit" in first.err and "resumes" in first.err
+    assert github.issues == {}
+    github.faults.clear()
+    second = sync(run)
+    assert second.code == 0 and len(github.issues) == 3
+
+
+def test_pagination_beyond_a_hundred_issues(
+    github: FakeGitHub, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    many = "".join(f"- Measure number {n} for the big incident\n" for n in range(250))
+    (tmp_path / "pm" / "big.md").write_text(f"---\nid: BIG\n---\n## Action items\n{many}")
+    sync(run)
+    assert len(github.issues) == 253
+    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    before = github.requests_made()
+    counts = summary(run)
+    assert (counts["created"], counts["adopted"]) == (0, 253)
+    assert github.requests_made() - before == 3  # one listing of 3 pages, nothing written
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (
+            Fault("GET", r"/issues$", status=401, message="Bad credentials"),
+            "GitHub rejected the token (401",
+        ),
+        (Fault("GET", r"/issues$", status=404, message="Not Found"), "repository not found (404)"),
+        (
+            Fault("GET", r"/issues$", status=410, message="Issues are disabled for this repo"),
+            "issues are disabled",
+        ),
+    ],
+)
+def test_fatal_answers_give_one_clear_line_and_exit_2(
+    github: FakeGitHub, run, fault: Fault, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    github.faults.append(fault)
+    result = sync(run)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1 and message in result.err
+    assert "t0ken" not in result.err + result.out
+
+
+def test_missing_token_is_a_configuration_error(
+    github: FakeGitHub, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("GITHUB_TOKEN")
+    result = sync(run)
+    assert result.code == 2
+    assert "GITHUB_TOKEN holds no token" in result.err
+
+
+def test_deleted_issue_is_reported_and_the_rest_synced(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    sync(run)
+    del github.issues[1]
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(
+        doc.read_text().replace("2%", "1%").replace("payment provider", "payments provider")
+    )
+    result = sync(run)
+    assert result.code == 1
+    assert "issue #1 is gone" in result.err
+    assert "payments provider" in github.issues[2]["body"]
+
+
+def test_dry_run_sends_no_write_and_stores_nothing(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    result = sync(run, "--dry-run")
+    assert result.code == 0, result.err
+    assert "gh: would be created" in result.out
+    assert all(method == "GET" for method, _ in github.log)
+    assert json.loads(run("status", "--format", "json").out)["incidents"] == []
+
+
+def test_github_enterprise_server_base_url(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'track.db'}")
+    monkeypatch.setenv("GHE_TOKEN", "t0ken")
+    (tmp_path / "pm").mkdir()
+    (tmp_path / "pm" / "checkout.md").write_text(DOC)
+    write_config(tmp_path, api_url="https://ghe.example.com/api/v3", token_env="GHE_TOKEN")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake = FakeGitHub(mock, base="https://ghe.example.com/api/v3")
+        assert sync(run).code == 0
+        assert len(fake.issues) == 3
+
+
+def test_the_fake_refuses_requests_github_would_not_accept(github: FakeGitHub) -> None:
+    if github.spec is None:
+        pytest.skip("../shared/api is not present: the fake runs unchecked here")
+    with pytest.raises(AssertionError, match="request body"):
+        github.spec.check_request(
+            "POST",
+            "https://api.github.com/repos/acme/ops/issues",
+            json.dumps({"labels": "not-a-list"}),
+        )
+    with pytest.raises(AssertionError, match="not an operation"):
+        github.spec.check_request("DELETE", "https://api.github.com/repos/acme/ops/issues/1", None)
