@@ -39,7 +39,8 @@ from tracker.routing import is_draft, route
 from tracker.schema import ActionItem, Incident, ItemEvent, RemoteLink, SyncState, utcnow
 from tracker.ticket import ItemView, content_hash, labels, section, splice, title
 
-OVERLAP = dt.timedelta(seconds=60)  # re-read this much before the last listing (clock skew)
+# How far back to look for a create that may have happened (local clock against the tracker's).
+OVERLAP = dt.timedelta(minutes=5)
 REMOVED = "removed"  # pushed_hash of a link whose item's removal was handled
 
 
@@ -105,6 +106,16 @@ class Desired:
         return content_hash(self.title, self.section, sorted(self.labels), self.close)
 
 
+def high_water(since: dt.datetime | None, issues: Iterable[RemoteIssue]) -> dt.datetime | None:
+    """The latest change time the tracker reported: where the next listing starts.
+
+    The tracker's own clock, not ours, so no skew can hide a change; listings include changes
+    at exactly `since`, so one made in the same second as the mark is read again, not lost.
+    """
+    stamps = [issue.updated_at for issue in issues if issue.updated_at is not None]
+    return max([*stamps, *([since] if since else [])], default=None)
+
+
 def remote_status(issue: RemoteIssue) -> str:
     if issue.state == "open":
         return "open"
@@ -135,25 +146,26 @@ class SyncEngine:
 
     def run(self, *, dry_run: bool = False) -> SyncReport:
         report = SyncReport(self.target.name, dry_run=dry_run)
-        start = self.clock()
         since = self._since()
-        self._mark_started(start, dry_run)
+        self._mark_started(self.clock(), dry_run)
         try:
             remote = list(self.connector.changed_since(since=since))
+            first_mark = high_water(since, remote)
             with self.store.session(commit=not dry_run) as session:
                 self._take_remote(session, remote, report)
                 plan = self._plan(session, report)
                 if dry_run:
                     self._report_plan(plan, report)
                     return report
-            wrote = self._apply(plan, report)
-            listed = start
-            if wrote:
-                listed = self.clock()
-                again = list(self.connector.changed_since(since=start - OVERLAP))
+            mark = first_mark
+            if self._apply(plan, report):
+                # Read again from the first listing's mark: people's changes made while this run
+                # wrote are seen now, and the next run starts after this run's own writes.
+                again = list(self.connector.changed_since(since=first_mark))
                 with self.store.session() as session:
                     self._take_remote(session, again, report)
-            self._mark_finished(listed - OVERLAP, "ok")
+                mark = high_water(first_mark, again)
+            self._mark_finished(mark, "ok")
         except (RateLimited, TrackerUnavailable) as exc:
             self._mark_finished(None, "interrupted")  # what was done is recorded; resume next run
             report.stopped = str(exc)
