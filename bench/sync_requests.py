@@ -34,12 +34,17 @@ def main() -> None:
     root.mkdir()
     per_file = 10
     for number in range(items // per_file):
-        measures = "".join(f"- Measure {m} of incident {number}: add a check\n" for m in range(per_file))
-        (root / f"pm-{number:04}.md").write_text(f"---\nid: INC-{number}\n---\n## Action items\n{measures}")
+        measures = "".join(
+            f"- Measure {m} of incident {number}: add a check\n" for m in range(per_file)
+        )
+        text = f"---\nid: INC-{number}\n---\n## Action items\n{measures}"
+        (root / f"pm-{number:04}.md").write_text(text)
     os.environ["GITHUB_TOKEN"] = "t0ken"
     config = Config.model_validate(
         {
-            "targets": [{"kind": "github", "name": "gh", "repo": "acme/ops", "write_interval_seconds": 0}],
+            "targets": [
+                {"kind": "github", "name": "gh", "repo": "acme/ops", "write_interval_seconds": 0}
+            ],
             "routing": {"default": "gh"},
         }
     )
