@@ -300,3 +300,63 @@ def test_the_fake_refuses_requests_github_would_not_accept(github: FakeGitHub) -
         )
     with pytest.raises(AssertionError, match="not an operation"):
         github.spec.check_request("DELETE", "https://api.github.com/repos/acme/ops/issues/1", None)
+
+
+def test_json_summary_counts(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    result = run("sync", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["totals"]["created"] == 3 and data["totals"]["failed"] == 0
+    assert set(data["targets"][0]) >= {
+        "target",
+        "created",
+        "updated",
+        "unchanged",
+        "completed",
+        "failed",
+        "requests",
+    }
+    github.close(1)
+    again = json.loads(run("sync", "--format", "json").out)
+    assert (
+        again["totals"]["completed"],
+        again["totals"]["unchanged"],
+        again["totals"]["requests"],
+    ) == (1, 3, 1)
+
+
+def test_a_second_sync_on_the_same_database_stops_with_a_message(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import fcntl
+
+    with (tmp_path / "track.db.sync-lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another `track sync` holds it
+        result = sync(run)
+    assert result.code == 1
+    assert "another track sync is running on this database" in result.err
+    assert github.issues == {}
+    assert sync(run).code == 0
+
+
+def test_unknown_target_is_a_usage_error(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    result = run("sync", "--target", "nope")
+    assert result.code == 2
+    assert "no target named 'nope' (targets: gh)" in result.err
+
+
+def test_the_fake_answers_like_the_recorded_github_exchanges(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    from conftest import SHARED
+
+    recorded = SHARED / "api" / "octokit-fixtures" / "paginate-issues.json"
+    if not recorded.exists():
+        pytest.skip("../shared/api is not present")
+    real_issue = json.loads(recorded.read_text())[0]["response"][0]
+    sync(run)
+    fake_issue = github.issues[1]
+    missing = (
+        set(real_issue)
+        - set(fake_issue)
+        - {"reactions", "timeline_url", "performed_via_github_app"}
+    )
+    assert not missing, f"the fake's issues lack fields GitHub sends: {missing}"

@@ -147,6 +147,8 @@ class Config(BaseModel):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"target names must be unique: {', '.join(duplicates)}")
+        if self.routing.default is None and len(self.targets) == 1:
+            self.routing.default = self.targets[0].name  # one target: everything goes there
         wanted = [self.routing.default, *(r.target for r in self.routing.rules)]
         for name in wanted:
             if name is not None and name not in names:
