@@ -22,6 +22,8 @@ import requests
 import responses
 from openapi import ApiSpec, load_spec
 
+from conftest import SHARED
+
 API = "https://api.github.com"
 
 
@@ -268,12 +270,17 @@ class FakeGitHub:
         return user
 
     def _issue_template(self) -> dict[str, Any]:
-        if self.spec is not None:
-            example = self.spec.document["components"]["examples"]["issue"]["value"]
-            return copy.deepcopy(
-                example.get("value", example)
-            )  # the spec's examples wrap once more
-        return copy.deepcopy(_MINIMAL_ISSUE)
+        """The description's example issue, with the fields the recorded exchanges show GitHub
+        sending that the example lacks (reactions, timeline_url, ...)."""
+        if self.spec is None:
+            return copy.deepcopy(_MINIMAL_ISSUE)
+        example = self.spec.document["components"]["examples"]["issue"]["value"]
+        template = copy.deepcopy(example.get("value", example))  # the examples wrap once more
+        recorded = SHARED / "api" / "octokit-fixtures" / "paginate-issues.json"
+        if recorded.exists():
+            real = json.loads(recorded.read_text())[0]["response"][0]
+            template.update({k: v for k, v in real.items() if k not in template})
+        return template
 
 
 _MINIMAL_ISSUE: dict[str, Any] = {
