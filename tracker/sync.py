@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.config import GitHubTarget, Routing
 from tracker.connector import Connector, NewTicket, RemoteIssue, TicketChange
