@@ -308,9 +308,8 @@ class SyncEngine:
             )
         }
         plan: list[tuple[str, int, Desired]] = []
-        for item in session.scalars(
-            select(ActionItem).where(ActionItem.incident_id.in_(ids)).order_by(ActionItem.id)
-        ):
+        query = select(ActionItem).where(ActionItem.incident_id.in_(ids)).order_by(ActionItem.id)
+        for item in session.scalars(query.options(selectinload(ActionItem.incident))):
             link = links.get(item.id)
             desired = self._desired(item)
             if item.removed_at is not None:
