@@ -14,6 +14,7 @@ import datetime as dt
 import email.utils
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import requests
@@ -36,6 +37,8 @@ _READ_ATTEMPTS = 4
 
 class GitHubConnector:
     user_noun = "GitHub user"
+    flavor = "markdown"
+    batch_size = 1  # GitHub creates one issue a request
 
     def __init__(
         self,
@@ -88,7 +91,7 @@ class GitHubConnector:
 
         return iter(self._call(listing, what=f"list issues of {self.repo_name}", write=False))
 
-    def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:
+    def find_created(self, *, uids: list[str], since: dt.datetime) -> dict[str, RemoteIssue]:
         def newest() -> list[RemoteIssue]:
             pages = self._repo.get_issues(
                 state="all",
@@ -100,9 +103,13 @@ class GitHubConnector:
             return self._collect(pages)
 
         found = self._call(
-            newest, what=f"look for the issue just created in {self.repo_name}", write=False
+            newest, what=f"look for issues just created in {self.repo_name}", write=False
         )
-        return next((issue for issue in found if issue.marker and issue.marker.uid == uid), None)
+        wanted = set(uids)
+        return {i.marker.uid: i for i in found if i.marker is not None and i.marker.uid in wanted}
+
+    def check_create(self) -> None:
+        """GitHub has no create screen to check: labels are made on first use."""
 
     def get(self, *, key: str) -> RemoteIssue:
         return self._call(
@@ -111,7 +118,16 @@ class GitHubConnector:
 
     # -- writes --------------------------------------------------------------------------
 
-    def create(self, *, ticket: NewTicket) -> RemoteIssue:
+    def create(self, *, tickets: list[NewTicket]) -> list[RemoteIssue | ItemRejected]:
+        results: list[RemoteIssue | ItemRejected] = []
+        for ticket in tickets:
+            try:
+                results.append(self._create_one(ticket))
+            except ItemRejected as exc:
+                results.append(exc)
+        return results
+
+    def _create_one(self, ticket: NewTicket) -> RemoteIssue:
         def send() -> RemoteIssue:
             self.requests.writes += 1
             kwargs: dict[str, Any] = {
@@ -129,8 +145,7 @@ class GitHubConnector:
             if ticket.assignee and "assignee" in str(exc).lower():
                 # An owner mapped to a login GitHub will not assign: create unassigned instead of
                 # failing the item (422 means nothing was created, so sending again is safe).
-                unassigned = NewTicket(ticket.title, ticket.body, ticket.labels, None)
-                return self.create(ticket=unassigned)
+                return self._create_one(replace(ticket, assignee=None))
             raise
 
     def update(self, *, key: str, change: TicketChange) -> RemoteIssue:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
-from tracker.errors import AmbiguousWrite, TicketGone
+from tracker.errors import AmbiguousWrite, ItemRejected, TicketGone
 
 
 @dataclass
@@ -21,6 +21,8 @@ class Clock:
 
 class FakeTracker:
     user_noun = "fake user"
+    flavor = "markdown"
+    batch_size = 1
 
     def __init__(self, clock: Clock, target: str = "fake") -> None:
         self.target = target
@@ -56,11 +58,17 @@ class FakeTracker:
             sorted(found, key=lambda i: i.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC))
         )
 
-    def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:
+    def find_created(self, *, uids: list[str], since: dt.datetime) -> dict[str, RemoteIssue]:
         self.requests.reads += 1
-        return next((i for i in self.issues.values() if i.marker and i.marker.uid == uid), None)
+        return {i.marker.uid: i for i in self.issues.values() if i.marker and i.marker.uid in uids}
 
-    def create(self, *, ticket: NewTicket) -> RemoteIssue:
+    def check_create(self) -> None:
+        pass
+
+    def create(self, *, tickets: list[NewTicket]) -> list[RemoteIssue | ItemRejected]:
+        return [self.create_one(ticket=ticket) for ticket in tickets]
+
+    def create_one(self, *, ticket: NewTicket) -> RemoteIssue:
         self.requests.writes += 1
         key = str(len(self.issues) + len(self.deleted) + 1)
         now = self.clock()

@@ -214,16 +214,16 @@ def test_ambiguous_create_is_not_duplicated(
 def test_crash_after_a_create_leaves_no_duplicate(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
-    real_create = tracker.create
+    real_create = tracker.create_one
 
     def create_then_die(*, ticket: NewTicket) -> RemoteIssue:
         real_create(ticket=ticket)
         raise KeyboardInterrupt  # killed after GitHub created the issue, before the store recorded it
 
-    tracker.create = create_then_die  # type: ignore[method-assign]
+    tracker.create_one = create_then_die  # type: ignore[method-assign]
     with pytest.raises(KeyboardInterrupt):
         sync(store, tracker, clock, root)
-    tracker.create = real_create  # type: ignore[method-assign]
+    tracker.create_one = real_create  # type: ignore[method-assign]
     report = sync(store, tracker, clock, root)
     assert len(tracker.issues) == 3
     assert (report.count("adopted"), report.count("created")) == (1, 2)
@@ -232,7 +232,7 @@ def test_crash_after_a_create_leaves_no_duplicate(
 def test_rate_limit_stops_cleanly_and_the_next_run_resumes(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
-    real_create = tracker.create
+    real_create = tracker.create_one
     calls = {"n": 0}
 
     def limited(*, ticket: NewTicket) -> RemoteIssue:
@@ -241,10 +241,10 @@ def test_rate_limit_stops_cleanly_and_the_next_run_resumes(
             raise RateLimited("fake: rate limit", retry_after=3600)
         return real_create(ticket=ticket)
 
-    tracker.create = limited  # type: ignore[method-assign]
+    tracker.create_one = limited  # type: ignore[method-assign]
     report = sync(store, tracker, clock, root)
     assert report.stopped and report.count("created") == 1 and report.failed
-    tracker.create = real_create  # type: ignore[method-assign]
+    tracker.create_one = real_create  # type: ignore[method-assign]
     report = sync(store, tracker, clock, root)
     assert report.count("created") == 2 and len(tracker.issues) == 3
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from tracker.errors import ItemRejected
 from tracker.ticket import Marker, read_marker
 
 CloseReason = Literal["completed", "not_planned"]
@@ -32,10 +33,11 @@ class RemoteIssue:
     assignees: tuple[str, ...] = ()
     updated_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
+    identity: Marker | None = None  # read from outside the body (a Jira issue property)
 
     @property
     def marker(self) -> Marker | None:
-        return read_marker(self.body)
+        return self.identity or read_marker(self.body)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class NewTicket:
     title: str
     body: str
     labels: list[str]
+    identity: Marker
     assignee: str | None = None
+    priority: str | None = None  # P0-P4; the connector maps it to the tracker's names
 
 
 @dataclass(frozen=True)
@@ -77,17 +81,27 @@ class RequestCount:
 class Connector(Protocol):
     target: str
     user_noun: str  # how the tracker calls its users, for ticket text ("GitHub user")
+    flavor: str  # markup of ticket bodies: "markdown" or "jira"
+    batch_size: int  # tickets one create request may carry
     requests: RequestCount
 
     def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
         """Tickets with the tool's label, open or closed, changed since `since` (all if None)."""
         ...
 
-    def find_created(self, *, uid: str, since: dt.datetime) -> RemoteIssue | None:
-        """The ticket with this item's marker created since `since`, if any."""
+    def find_created(self, *, uids: list[str], since: dt.datetime) -> dict[str, RemoteIssue]:
+        """Tickets carrying these items' markers created since `since`, by uid."""
         ...
 
-    def create(self, *, ticket: NewTicket) -> RemoteIssue: ...
+    def check_create(self) -> None:
+        """Before the first create of a run: fail early (TrackerFatal, one line a problem) when
+        tickets cannot be created as configured (required fields, fields not on the screen)."""
+        ...
+
+    def create(self, *, tickets: list[NewTicket]) -> list[RemoteIssue | ItemRejected]:
+        """Create up to `batch_size` tickets; per ticket, the ticket or why it was refused.
+        Raises AmbiguousWrite when the request may have been applied but no answer came."""
+        ...
 
     def get(self, *, key: str) -> RemoteIssue: ...
 

@@ -37,7 +37,7 @@ from tracker.errors import (
 from tracker.identity import fingerprint, match_items
 from tracker.routing import is_draft, route
 from tracker.schema import ActionItem, Incident, ItemEvent, RemoteLink, SyncState, utcnow
-from tracker.ticket import ItemView, content_hash, labels, section, splice, title
+from tracker.ticket import ItemView, Marker, content_hash, labels, section, splice, title
 
 # How far back to look for a create that may have happened (local clock against the tracker's).
 OVERLAP = dt.timedelta(minutes=5)
@@ -99,7 +99,14 @@ class Desired:
     section: str
     labels: list[str]
     assignee: str | None
+    priority: str | None
     close: bool  # the document marks the measure done
+    identity: Marker
+
+    def ticket(self) -> NewTicket:
+        return NewTicket(
+            self.title, self.section, self.labels, self.identity, self.assignee, self.priority
+        )
 
     @property
     def hash(self) -> str:
@@ -245,7 +252,10 @@ class SyncEngine:
 
     def _link_adopted(self, session: Session, item: ActionItem, issue: RemoteIssue) -> RemoteLink:
         desired = self._desired(item)
-        same = issue.title == desired.title and splice(issue.body, desired.section) == issue.body
+        same = (
+            issue.title == desired.title
+            and splice(issue.body, desired.section, self.connector.flavor) == issue.body
+        )
         link = RemoteLink(
             item_id=item.id,
             target=self.target.name,
@@ -346,10 +356,13 @@ class SyncEngine:
                 view,
                 tracker_user=self.connector.user_noun,
                 postmortem_url=self.target.postmortem_url,
+                flavor=self.connector.flavor,
             ),
             labels=labels(view, tool_label=self.target.tool_label, extra=self.target.labels),
             assignee=assignee,
+            priority=item.priority,
             close=item.document_status == "done",
+            identity=Marker(item.uid, incident.key, item.text),
         )
 
     def _report_plan(self, plan: list[tuple[str, int, Desired]], report: SyncReport) -> None:
@@ -360,37 +373,76 @@ class SyncEngine:
     # -- applying ------------------------------------------------------------------------
 
     def _apply(self, plan: list[tuple[str, int, Desired]], report: SyncReport) -> bool:
-        wrote = False
-        for done, (action, item_id, desired) in enumerate(plan, start=1):
-            if self.progress:
-                self.progress(done, len(plan))
+        creates = [(item_id, desired) for action, item_id, desired in plan if action == "create"]
+        others = [step for step in plan if step[0] != "create"]
+        done = 0
+        if creates:
+            self.connector.check_create()
+        size = max(1, self.connector.batch_size)
+        for start in range(0, len(creates), size):
+            batch = creates[start : start + size]
+            self._create(batch, report)
+            done += len(batch)
+            self._advance(done, len(plan))
+        for action, item_id, desired in others:
             try:
-                if action == "create":
-                    self._create(item_id, desired, report)
-                elif action == "update":
+                if action == "update":
                     self._update(item_id, desired, report)
                 else:
                     self._remove(item_id, report)
-                wrote = True
             except (ItemRejected, TicketGone, AmbiguousWrite) as exc:
                 report.changes.append(Change("failed", desired.title, message=str(exc)))
                 if isinstance(exc, TicketGone):
                     self._mark_deleted(item_id)
-        return wrote
+            done += 1
+            self._advance(done, len(plan))
+        return bool(plan)
 
-    def _create(self, item_id: int, desired: Desired, report: SyncReport) -> None:
-        with self.store.session() as session:
-            item = session.get_one(ActionItem, item_id)
-            uid = item.uid
-        ticket = NewTicket(desired.title, desired.section, desired.labels, desired.assignee)
+    def _advance(self, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(done, total)
+
+    def _create(self, batch: list[tuple[int, Desired]], report: SyncReport) -> None:
+        """Create a batch of tickets; a create that may have happened is looked for first."""
+        tickets = [desired.ticket() for _, desired in batch]
         before = self.clock()
+        results: list[RemoteIssue | TrackerError]
         try:
-            issue = self.connector.create(ticket=ticket)
-        except AmbiguousWrite:
-            found = self.connector.find_created(uid=uid, since=before - OVERLAP)
-            issue = found if found is not None else self.connector.create(ticket=ticket)
-        if desired.close:
-            issue = self.connector.update(key=issue.key, change=TicketChange(close_as="completed"))
+            results = list(self.connector.create(tickets=tickets))
+        except AmbiguousWrite as exc:
+            results = self._resolve_ambiguous(tickets, before, exc)
+        for (item_id, desired), result in zip(batch, results, strict=True):
+            if isinstance(result, TrackerError):
+                report.changes.append(Change("failed", desired.title, message=str(result)))
+                continue
+            issue = result
+            if desired.close:
+                try:
+                    issue = self.connector.update(
+                        key=issue.key, change=TicketChange(close_as="completed")
+                    )
+                except (ItemRejected, TicketGone) as exc:
+                    report.changes.append(Change("failed", desired.title, issue.url, str(exc)))
+            self._record_created(item_id, desired, issue)
+            report.changes.append(Change("created", desired.title, issue.url))
+
+    def _resolve_ambiguous(
+        self, tickets: list[NewTicket], before: dt.datetime, exc: AmbiguousWrite
+    ) -> list[RemoteIssue | TrackerError]:
+        uids = [ticket.identity.uid for ticket in tickets]
+        found = self.connector.find_created(uids=uids, since=before - OVERLAP)
+        missing = [ticket for ticket in tickets if ticket.identity.uid not in found]
+        again: dict[str, RemoteIssue | TrackerError] = {}
+        if missing:
+            created: list[RemoteIssue | TrackerError]
+            try:
+                created = list(self.connector.create(tickets=missing))
+            except AmbiguousWrite as second:
+                created = [second] * len(missing)  # found and adopted by the next run, if it exists
+            again = {t.identity.uid: r for t, r in zip(missing, created, strict=True)}
+        return [found.get(uid) or again[uid] for uid in uids]
+
+    def _record_created(self, item_id: int, desired: Desired, issue: RemoteIssue) -> None:
         with self.store.session() as session:
             link = RemoteLink(
                 item_id=item_id,
@@ -403,7 +455,6 @@ class SyncEngine:
             )
             self._see(link, issue)
             session.add(link)
-        report.changes.append(Change("created", desired.title, issue.url))
 
     def _update(self, item_id: int, desired: Desired, report: SyncReport) -> None:
         with self.store.session() as session:
@@ -414,7 +465,7 @@ class SyncEngine:
                 set(link.labels_written or []),
             )
         remote = self.connector.get(key=key)
-        body = splice(remote.body, desired.section)
+        body = splice(remote.body, desired.section, self.connector.flavor)
         current = set(remote.labels)
         wanted = (current - (old_labels - set(desired.labels))) | set(desired.labels)
         change = TicketChange(

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 BEGIN = "<!-- track:begin -->"
 END = "<!-- track:end -->"
 _MARKER = re.compile(r"<!-- track:item (\{.*?\}) -->", re.S)
-_SECTION = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+# Jira wiki markup has no comments: invisible anchors delimit the section there, and the
+# identity travels in the issue property `track.item` (the anchor repeats the uid).
+JIRA_BEGIN = "{anchor:track-begin}"
+JIRA_END = "{anchor:track-end}"
+PROPERTY = "track.item"
+_DELIMITERS = {"markdown": (BEGIN, END), "jira": (JIRA_BEGIN, JIRA_END)}
 MAX_TITLE = 120
 
 
@@ -83,12 +88,22 @@ def title(view: ItemView) -> str:
     return f"[{short}] {text}"
 
 
-def section(view: ItemView, *, tracker_user: str, postmortem_url: str | None = None) -> str:
-    """The tool's section of the body, markdown, with the marker at its end."""
+def section(
+    view: ItemView,
+    *,
+    tracker_user: str,
+    postmortem_url: str | None = None,
+    flavor: str = "markdown",
+) -> str:
+    """The tool's section of the body, with the marker at its end."""
+    jira = flavor == "jira"
     where = postmortem_url.replace("{path}", view.source_path) if postmortem_url else None
-    postmortem = f"[{view.source_path}]({where})" if where else f"`{view.source_path}`"
+    if jira:
+        postmortem = f"[{view.source_path}|{where}]" if where else f"{{{{{view.source_path}}}}}"
+    else:
+        postmortem = f"[{view.source_path}]({where})" if where else f"`{view.source_path}`"
     if view.assignee:
-        owner = f"@{view.assignee}"
+        owner = f"{view.owner or view.assignee} (assigned)" if jira else f"@{view.assignee}"
     elif view.owner:
         owner = (
             f"{view.owner} (no {tracker_user} is mapped to this owner, so the ticket is unassigned)"
@@ -96,44 +111,51 @@ def section(view: ItemView, *, tracker_user: str, postmortem_url: str | None = N
     else:
         owner = "not named in the postmortem"
     when = f", {view.incident_date}" if view.incident_date else ""
-    lines = [
-        BEGIN,
-        f"> {view.text}",
-        "",
-        f"- **Incident:** {view.incident_title} ({view.incident_key}{when})",
-        f"- **Postmortem:** {postmortem}",
-        f"- **Owner:** {owner}",
+    bullet, strong = ("* ", "*") if jira else ("- ", "**")
+    facts = [
+        ("Incident", f"{view.incident_title} ({view.incident_key}{when})"),
+        ("Postmortem", postmortem),
+        ("Owner", owner),
+        ("Due", view.due),
+        ("Priority", view.priority),
+        ("Type", view.type),
     ]
-    lines += [
-        f"- **{name}:** {value}"
-        for name, value in (("Due", view.due), ("Priority", view.priority), ("Type", view.type))
-        if value
-    ]
+    begin, end = _DELIMITERS[flavor]
+    lines = [begin, ("bq. " if jira else "> ") + view.text, ""]
+    lines += [f"{bullet}{strong}{name}:{strong} {value}" for name, value in facts if value]
     if view.details:
-        lines += [
-            "",
-            "<details><summary>Details from the postmortem</summary>",
-            "",
-            view.details,
-            "",
-            "</details>",
-        ]
-    lines += [
-        "",
-        "<sub>This section is kept up to date from the postmortem by track; "
-        "edit the postmortem, not this section. Anything outside it is yours.</sub>",
-        marker_comment(Marker(view.uid, view.incident_key, view.text)),
-        END,
-    ]
+        lines += ["", "Details from the postmortem:", "{noformat}" if jira else "```", view.details]
+        lines += ["{noformat}" if jira else "```"]
+    note = (
+        "This section is kept up to date from the postmortem by track; "
+        "edit the postmortem, not this section. Anything outside it is yours."
+    )
+    marker = Marker(view.uid, view.incident_key, view.text)
+    if jira:
+        lines += ["", f"_{note}_", f"{{anchor:track-item-{view.uid}}}", end]
+    else:
+        lines += ["", f"<sub>{note}</sub>", marker_comment(marker), end]
     return "\n".join(lines)
 
 
-def splice(body: str | None, new_section: str) -> str | None:
+def splice(body: str | None, new_section: str, flavor: str = "markdown") -> str | None:
     """The body with the tool's section replaced; None when the section is gone (a person
     removed it: the tool then leaves the body alone)."""
-    if body is None or not _SECTION.search(body):
+    begin, end = _DELIMITERS[flavor]
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if body is None or not pattern.search(body):
         return None
-    return _SECTION.sub(lambda _: new_section, body, count=1)
+    return pattern.sub(lambda _: new_section, body, count=1)
+
+
+def marker_property(marker: Marker) -> dict[str, str]:
+    return {"uid": marker.uid, "incident": marker.incident, "text": marker.text}
+
+
+def marker_from_property(value: object) -> Marker | None:
+    if not isinstance(value, dict) or "uid" not in value:
+        return None
+    return Marker(str(value["uid"]), str(value.get("incident", "")), str(value.get("text", "")))
 
 
 def labels(view: ItemView, *, tool_label: str, extra: list[str]) -> list[str]:
