@@ -1,10 +1,10 @@
 """Connectors to trackers. `connect` builds the one a configured target names.
 
     from connectors import connect
-    connector = connect(target)          # GitHubConnector for kind: github
+    connector = connect(target)     # GitHubConnector (kind: github) or JiraConnector (kind: jira)
 
-Tokens are read from the environment variable the target names; they are never logged or
-put into messages.
+Credentials are read from the environment variables the target names; they are never logged
+or put into messages.
 """
 
 from __future__ import annotations
@@ -13,31 +13,47 @@ import os
 import time
 from collections.abc import Callable
 
-from tracker.config import GitHubTarget
+from tracker.config import AnyTarget, GitHubTarget, JiraTarget
 from tracker.connector import Connector
 from tracker.errors import TrackerFatal
 
 __all__ = ["connect"]
 
 
-def connect(target: GitHubTarget, *, sleep: Callable[[float], None] | None = None) -> Connector:
-    token = os.environ.get(target.token_env, "").strip()
-    if not token:
+def _secret(target: AnyTarget, variable: str, what: str) -> str:
+    value = os.environ.get(variable, "").strip()
+    if not value:
         raise TrackerFatal(
-            f"{target.name}: the environment variable {target.token_env} holds no token; export a "
-            f"GitHub token with Issues read and write permission on {target.repo} (token_env names "
-            "the variable)"
+            f"{target.name}: the environment variable {variable} holds no {what}; export it "
+            "(the target's *_env keys name the variables)"
         )
-    from connectors.github import GitHubConnector
+    return value
 
-    return GitHubConnector(
-        target=target.name,
-        repo=target.repo,
-        token=token,
-        tool_label=target.tool_label,
-        api_url=target.api_url,
-        timeout=target.timeout_seconds,
-        write_interval=target.write_interval_seconds,
-        max_wait=target.max_wait_seconds,
+
+def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) -> Connector:
+    if isinstance(target, GitHubTarget):
+        from connectors.github import GitHubConnector
+
+        return GitHubConnector(
+            target=target.name,
+            repo=target.repo,
+            token=_secret(target, target.token_env, "GitHub token"),
+            tool_label=target.tool_label,
+            api_url=target.api_url,
+            timeout=target.timeout_seconds,
+            write_interval=target.write_interval_seconds,
+            max_wait=target.max_wait_seconds,
+            sleep=sleep or time.sleep,
+        )
+    assert isinstance(target, JiraTarget)
+    from connectors.jira import JiraConnector
+
+    email = (
+        _secret(target, target.email_env, "Jira account email") if target.auth == "basic" else None
+    )
+    return JiraConnector(
+        target,
+        token=_secret(target, target.token_env, "Jira API token"),
+        email=email,
         sleep=sleep or time.sleep,
     )

@@ -40,9 +40,10 @@ def _nullable(node: Any) -> Any:
 
 
 class ApiSpec:
-    def __init__(self, path: Path, *, base_path: str = "") -> None:
+    def __init__(self, path: Path, *, base_path: str = "", spec_prefix: str = "") -> None:
         self.document = _nullable(json.loads(path.read_text()))
-        self.base_path = base_path  # e.g. "/rest/api/2" where the spec's paths are relative
+        self.base_path = base_path  # the part of request paths the spec's paths do not have
+        self.spec_prefix = spec_prefix  # put in its place: /rest/api/2 requests, /rest/api/3 spec
         self.operations: list[tuple[str, re.Pattern[str], str, dict[str, Any]]] = []
         for template, item in self.document["paths"].items():
             pattern = re.compile("^" + re.sub(r"\{[^}]+\}", r"[^/]+", template) + "$")
@@ -61,7 +62,7 @@ class ApiSpec:
     def operation(self, method: str, url: str) -> tuple[str, dict[str, Any]]:
         path = urlsplit(url).path
         if self.base_path and path.startswith(self.base_path):
-            path = path[len(self.base_path) :]
+            path = self.spec_prefix + path[len(self.base_path) :]
         for op_method, pattern, template, operation in self.operations:
             if op_method == method.upper() and pattern.match(path):
                 return template, operation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -236,7 +237,7 @@ def test_pagination_beyond_a_hundred_issues(
 def test_fatal_answers_give_one_clear_line_and_exit_2(
     github: FakeGitHub, run, fault: Fault, message: str
 ) -> None:  # type: ignore[no-untyped-def]
-    github.faults.append(fault)
+    github.faults.append(replace(fault))  # a fresh copy: parameters are shared objects
     result = sync(run)
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1 and message in result.err
@@ -249,7 +250,7 @@ def test_missing_token_is_a_configuration_error(
     monkeypatch.delenv("GITHUB_TOKEN")
     result = sync(run)
     assert result.code == 2
-    assert "GITHUB_TOKEN holds no token" in result.err
+    assert "GITHUB_TOKEN holds no GitHub token" in result.err
 
 
 def test_deleted_issue_is_reported_and_the_rest_synced(

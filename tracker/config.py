@@ -63,33 +63,17 @@ class StatusConfig(BaseModel):
     grace_days: int = Field(default=30, ge=0)
 
 
-class GitHubTarget(BaseModel):
-    """A GitHub (or GitHub Enterprise Server) repository that receives one issue per item."""
-
+class _TargetBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["github"]
     name: str = Field(min_length=1)
-    repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
-    api_url: str = "https://api.github.com"
-    token_env: str = "GITHUB_TOKEN"
     labels: list[str] = Field(default_factory=list)
-    tool_label: str = "postmortem-action"
+    tool_label: str = Field(default="postmortem-action", pattern=r"^\S+$")
     owners: dict[str, str] = Field(default_factory=dict)
     close_removed: bool = False
     postmortem_url: str | None = None
     timeout_seconds: float = Field(default=30, gt=0, le=600)
-    write_interval_seconds: float = Field(default=1.0, ge=0, le=60)
     max_wait_seconds: float = Field(default=900, ge=0)
-
-    @field_validator("api_url")
-    @classmethod
-    def _http_url(cls, url: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", url):
-            raise ValueError(
-                "must be an http(s) URL, e.g. https://api.github.com or https://HOST/api/v3"
-            )
-        return url.rstrip("/")
 
     @field_validator("postmortem_url")
     @classmethod
@@ -101,14 +85,71 @@ class GitHubTarget(BaseModel):
         return template
 
     def login_for(self, owner: str | None) -> str | None:
-        """The GitHub login the `owners` map gives a postmortem owner, if any."""
+        """The tracker user the `owners` map gives a postmortem owner, if any."""
         if not owner:
             return None
         wanted = owner.lower().lstrip("@")
         return next((v for k, v in self.owners.items() if k.lower().lstrip("@") == wanted), None)
 
 
-Target = Annotated[GitHubTarget, Field(discriminator="kind")]
+class GitHubTarget(_TargetBase):
+    """A GitHub (or GitHub Enterprise Server) repository that receives one issue per item."""
+
+    kind: Literal["github"]
+    repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
+    api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    write_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        return _http(url, "e.g. https://api.github.com or https://HOST/api/v3")
+
+
+DEFAULT_PRIORITIES = {"P0": "Highest", "P1": "High", "P2": "Medium", "P3": "Low", "P4": "Lowest"}
+WONT_DO = ["Won't Do", "Won't Fix", "Duplicate", "Declined", "Cannot Reproduce"]
+
+
+class JiraTarget(_TargetBase):
+    """A Jira project (Cloud, or Server/Data Center) that receives one issue per item."""
+
+    kind: Literal["jira"]
+    url: str
+    project: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+    issue_type: str = "Task"
+    auth: Literal["basic", "bearer"] = "basic"
+    email_env: str = "JIRA_EMAIL"
+    token_env: str = "JIRA_API_TOKEN"
+    priorities: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
+    epic: str | None = None
+    components: list[str] = Field(default_factory=list)
+    fields: dict[str, Any] = Field(default_factory=dict)
+    wont_do_resolutions: list[str] = Field(default_factory=lambda: list(WONT_DO))
+    removed_resolution: str = "Won't Do"
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        return _http(url, "e.g. https://acme.atlassian.net or https://jira.acme.internal")
+
+    @field_validator("tool_label", "labels")
+    @classmethod
+    def _no_spaces(cls, value: Any) -> Any:
+        values = value if isinstance(value, list) else [value]
+        if any(" " in v for v in values):
+            raise ValueError("Jira labels cannot contain spaces")
+        return value
+
+
+def _http(url: str, example: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ValueError(f"must be an http(s) URL, {example}")
+    return url.rstrip("/")
+
+
+Target = Annotated[GitHubTarget | JiraTarget, Field(discriminator="kind")]
+AnyTarget = GitHubTarget | JiraTarget
 
 
 class Route(BaseModel):
@@ -155,7 +196,7 @@ class Config(BaseModel):
                 raise ValueError(f"routing names target {name!r}, which is not under targets")
         return self
 
-    def target(self, name: str) -> GitHubTarget:
+    def target(self, name: str) -> AnyTarget:
         for target in self.targets:
             if target.name == name:
                 return target

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.config import GitHubTarget, Routing
+from tracker.config import AnyTarget, Routing
 from tracker.connector import Connector, NewTicket, RemoteIssue, TicketChange
 from tracker.db import Store
 from tracker.errors import (
@@ -134,7 +134,7 @@ class SyncEngine:
         self,
         store: Store,
         connector: Connector,
-        target: GitHubTarget,
+        target: AnyTarget,
         routing: Routing,
         *,
         include_drafts: bool = False,
