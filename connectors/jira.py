@@ -71,6 +71,7 @@ class JiraConnector:
         self._sleep = sleep
         self._now = now
         self._checked = False
+        self._accounts: dict[str, str | None] = {}
         auth: dict[str, Any] = (
             {"basic_auth": (email, token)} if target.auth == "basic" else {"token_auth": token}
         )
@@ -198,7 +199,7 @@ class JiraConnector:
         }
         problems = self._create_problems(screen)
         if problems:
-            raise TrackerFatal("; ".join(f"{self.target}: {p}" for p in problems))
+            raise TrackerFatal("\n".join(f"{self.target}: {p}" for p in problems))  # a line each
         self._screen = screen
         self._checked = True
 
@@ -280,10 +281,9 @@ class JiraConnector:
         }
         if ticket.priority and ticket.priority in self.config.priorities:
             fields["priority"] = {"name": self.config.priorities[ticket.priority]}
-        if ticket.assignee:
-            fields["assignee"] = (
-                {"accountId": ticket.assignee} if self.cloud else {"name": ticket.assignee}
-            )
+        account = self._account(ticket.assignee) if ticket.assignee else None
+        if account:
+            fields["assignee"] = {"accountId": account} if self.cloud else {"name": account}
         if self.config.components:
             fields["components"] = [{"name": name} for name in self.config.components]
         if self.config.epic:
@@ -293,6 +293,22 @@ class JiraConnector:
             "fields": fields,
             "properties": [{"key": PROPERTY, "value": marker_property(ticket.identity)}],
         }
+
+    def _account(self, user: str) -> str | None:
+        """The account to assign: on Cloud an email in the owners map is looked up once per
+        run (GET /user/search); an account ID, or a Data Center username, is used as it is.
+        A user Jira does not know leaves the issue unassigned rather than failing it."""
+        if not (self.cloud and "@" in user):
+            return user
+        if user not in self._accounts:
+            found = self._request(
+                "GET", "/user/search", params={"query": user}, what="look up a user"
+            )
+            matches = found if isinstance(found, list) else []
+            self._accounts[user] = next(
+                (str(u["accountId"]) for u in matches if u.get("accountId")), None
+            )
+        return self._accounts[user]
 
     def update(self, *, key: str, change: TicketChange) -> RemoteIssue:
         fields: dict[str, Any] = {}
@@ -365,8 +381,8 @@ class JiraConnector:
         repeatable: bool = True,
         issue: str | None = None,
         what: str | None = None,
-    ) -> dict[str, Any]:
-        def send() -> dict[str, Any]:
+    ) -> Any:
+        def send() -> Any:
             if write:
                 self.requests.writes += 1
             else:

@@ -240,3 +240,19 @@ def test_removed_item_is_closed_as_wont_do_with_a_comment(
     breaker = jira.issues[by_summary(jira, "circuit breaker")]["fields"]
     assert (breaker["status"]["name"], breaker["resolution"]["name"]) == ("Done", "Won't Do")
     assert "removed from the postmortem" in jira.comments[by_summary(jira, "circuit breaker")][0]
+
+
+def test_owner_email_is_looked_up_on_cloud(jira: FakeJira, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    if not jira.cloud:
+        pytest.skip("Data Center maps owners to usernames; there is nothing to look up")
+    write_config(tmp_path, owners={"dana": "erin@acme.com", "bob": "nobody@acme.com"})
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(doc.read_text().replace("payment provider", "payment provider @bob"))
+    assert run("sync").code == 0
+    assert jira.issues[by_summary(jira, "Alert")]["fields"]["assignee"] == {
+        "accountId": "5b10ac8d82e05b22cc7d4ef5"
+    }
+    assert (
+        jira.issues[by_summary(jira, "circuit")]["fields"]["assignee"] is None
+    )  # unknown: unassigned
+    assert jira.log.count(("GET", "/user/search")) == 2

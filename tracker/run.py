@@ -141,7 +141,8 @@ def _print(
     for file in ingested.failed:
         print(f"error: {file.error}", file=sys.stderr)
     for message in fatal:
-        print(f"error: {message}", file=sys.stderr)
+        for line in message.splitlines():  # a check may find several problems: a line each
+            print(f"error: {line}", file=sys.stderr)
     for report in reports:
         prefix = f"{report.target}: " + ("would be " if dry_run else "")
         for change in report.changes:
