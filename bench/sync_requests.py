@@ -1,10 +1,10 @@
-"""HTTP requests a GitHub sync costs, against a one-request-per-item baseline.
+"""HTTP requests a sync costs, against a one-request-per-item baseline: GitHub and Jira.
 
-    python bench/sync_requests.py [ITEMS]          # default 1,000 items in one repository
+    python bench/sync_requests.py [ITEMS]          # default 1,000 items in one repository/project
 
-Runs the real engine and GitHub connector against the fake GitHub of the tests (requests are
-counted there), writes paced 0 s apart so the run is quick. The baseline is what a tool that
-asks GitHub about each item separately sends: one request per item per run.
+Runs the real engine and connectors against the fakes of the tests (requests are counted
+there; GitHub writes paced 0 s apart so the run is quick). The baseline is what a tool that
+asks the tracker about each item separately sends: one request per item per run.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import responses  # noqa: E402
 from fake_github import FakeGitHub  # noqa: E402
+from fake_jira import FakeJira  # noqa: E402
 
 from connectors import connect  # noqa: E402
 from tracker.config import Config  # noqa: E402
@@ -39,40 +40,53 @@ def main() -> None:
         )
         text = f"---\nid: INC-{number}\n---\n## Action items\n{measures}"
         (root / f"pm-{number:04}.md").write_text(text)
-    os.environ["GITHUB_TOKEN"] = "t0ken"
-    config = Config.model_validate(
-        {
-            "targets": [
-                {"kind": "github", "name": "gh", "repo": "acme/ops", "write_interval_seconds": 0}
-            ],
-            "routing": {"default": "gh"},
+    os.environ.update(GITHUB_TOKEN="t0ken", JIRA_EMAIL="bot@acme.com", JIRA_API_TOKEN="t0ken")
+    for kind in ("github", "jira"):
+        report(kind, scenarios(kind, items, root, work / kind))
+
+
+def scenarios(kind: str, items: int, root: Path, work: Path) -> list[tuple[str, int, int]]:
+    work.mkdir()
+    target = {"kind": "github", "name": "t", "repo": "acme/ops", "write_interval_seconds": 0}
+    if kind == "jira":
+        target = {
+            "kind": "jira",
+            "name": "t",
+            "url": "https://acme.atlassian.net",
+            "project": "OPS",
         }
-    )
-    target = config.targets[0]
+    config = Config.model_validate({"targets": [target]})
     rows: list[tuple[str, int, int]] = []
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        github = FakeGitHub(mock)
-        github.spec = None  # counting, not validating, here: the tests validate
+        fake = FakeGitHub(mock) if kind == "github" else FakeJira(mock)
+        fake.spec = None  # counting, not validating, here: the tests validate
 
-        def run(url: str, label: str, baseline: int) -> None:
+        def run(url: str, label: str) -> None:
             store = open_store(url)
             ingest_paths(store, [root], root=root)
-            before = github.requests_made()
-            SyncEngine(store, connect(target), target, config.routing).run()
-            rows.append((label, github.requests_made() - before, baseline))
+            before = fake.requests_made()
+            SyncEngine(store, connect(config.targets[0]), config.targets[0], config.routing).run()
+            rows.append((label, fake.requests_made() - before, items))
             store.close()
 
         url = f"sqlite:///{work / 'track.db'}"
-        run(url, f"first sync, create {items}", items)
-        run(url, "no-op sync", items)
+        run(url, f"first sync, create {items}")
+        run(url, "no-op sync")
         changed = 150
         for number in range(1, changed + 1):
-            github.close(number)
-        run(url, f"read back {changed} closed issues", items)
-        run(f"sqlite:///{work / 'lost.db'}", "lost database: adopt all, create none", items)
-    print(f"{'scenario':42} {'requests':>9} {'baseline':>9} {'ratio':>7}")
+            if isinstance(fake, FakeGitHub):
+                fake.close(number)
+            else:
+                fake.transition(f"OPS-{number}", "Done", "Done")
+        run(url, f"read back {changed} closed issues")
+        run(f"sqlite:///{work / 'lost.db'}", "lost database: adopt all, create none")
+    return rows
+
+
+def report(kind: str, rows: list[tuple[str, int, int]]) -> None:
+    print(f"{kind}: {'scenario':42} {'requests':>9} {'baseline':>9} {'ratio':>7}")
     for label, count, baseline in rows:
-        print(f"{label:42} {count:9} {baseline:9} {count / baseline:7.3f}")
+        print(f"{kind}: {label:42} {count:9} {baseline:9} {count / baseline:7.3f}")
 
 
 if __name__ == "__main__":

@@ -93,10 +93,15 @@ class JiraConnector:
     # -- reads ---------------------------------------------------------------------------
 
     def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
+        """Newest first, reading pages only down to `since`: JQL dates have minute precision, so
+        the query reaches back a little further, and the tickets from before `since` (read by the
+        last run already) must not cost a page each."""
         jql = self._scope()
-        if since is not None:
-            jql += f' AND updated >= "-{self._minutes_since(since)}m"'
-        return iter(self._search(jql + " ORDER BY updated ASC"))
+        if since is None:
+            return iter(self._search(jql + " ORDER BY updated DESC"))
+        jql += f' AND updated >= "-{self._minutes_since(since)}m" ORDER BY updated DESC'
+        found = self._search(jql, until=since)
+        return iter([i for i in found if i.updated_at is None or i.updated_at >= since])
 
     def find_created(self, *, uids: list[str], since: dt.datetime) -> dict[str, RemoteIssue]:
         jql = (
@@ -119,8 +124,15 @@ class JiraConnector:
     def _minutes_since(self, since: dt.datetime) -> int:
         return max(1, math.ceil((self._now() - since).total_seconds() / 60)) + _SLACK_MINUTES
 
-    def _search(self, jql: str) -> list[RemoteIssue]:
+    def _search(self, jql: str, *, until: dt.datetime | None = None) -> list[RemoteIssue]:
+        """Every page of a search; with `until`, stop after the page that reaches back past it
+        (the query must order by updated, newest first)."""
         found: list[RemoteIssue] = []
+
+        def enough(page: list[RemoteIssue]) -> bool:
+            last = page[-1].updated_at if page else None
+            return until is not None and last is not None and last < until
+
         params: dict[str, Any] = {
             "jql": jql,
             "fields": FIELDS,
@@ -130,18 +142,19 @@ class JiraConnector:
         if self.cloud:
             while True:  # /search/jql: no total, a token to the next page
                 page = self._request("GET", "/search/jql", params=params)
-                found += [self._remote(issue) for issue in page.get("issues", [])]
+                issues = [self._remote(issue) for issue in page.get("issues", [])]
+                found += issues
                 token = page.get("nextPageToken")
-                if page.get("isLast", True) or not token:
+                if page.get("isLast", True) or not token or enough(issues):
                     return found
                 params["nextPageToken"] = token
         start = 0
         while True:  # Server/Data Center: /search with startAt and total
             page = self._request("GET", "/search", params={**params, "startAt": start})
-            issues = page.get("issues", [])
-            found += [self._remote(issue) for issue in issues]
+            issues = [self._remote(issue) for issue in page.get("issues", [])]
+            found += issues
             start += len(issues)
-            if not issues or start >= int(page.get("total", 0)):
+            if not issues or start >= int(page.get("total", 0)) or enough(issues):
                 return found
 
     def _remote(self, data: dict[str, Any]) -> RemoteIssue:

@@ -50,7 +50,8 @@ class Fault:
 
 
 def stamp(when: dt.datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    """Jira's format, with Jira's millisecond precision."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}+0000"
 
 
 def tokenize(jql: str) -> list[str]:
