@@ -119,12 +119,14 @@ def test_config_example_and_readme_setup_are_valid_configs() -> None:
 
     import yaml
 
-    from tracker.config import Config, GitHubTarget
+    from tracker.config import Config, GitHubTarget, JiraTarget
 
     text = (ROOT / "config.example.yaml").read_text()
     Config.model_validate(yaml.safe_load(text))
     keys = set(re.findall(r"^\s*#?\s*([a-z_]+):", text, re.M))
-    fields = set(Config.model_fields) | set(GitHubTarget.model_fields)
+    fields = (
+        set(Config.model_fields) | set(GitHubTarget.model_fields) | set(JiraTarget.model_fields)
+    )
     fields |= {
         "url",
         "measures_headings",
@@ -138,7 +140,8 @@ def test_config_example_and_readme_setup_are_valid_configs() -> None:
     assert keys - fields <= {"alice", "service", "https"}, keys - fields  # every key shown exists
 
     readme = (ROOT / "README.md").read_text()
-    setup = re.search(r"<<'YAML'\n(.*?)\nYAML", readme, re.S)
-    assert setup is not None
-    config = Config.model_validate(yaml.safe_load(setup.group(1)))
-    assert config.targets[0].login_for("alice@acme.com") == "alice"
+    setups = re.findall(r"<<'YAML'\n(.*?)\nYAML", readme, re.S)
+    assert len(setups) == 2  # GitHub and Jira
+    github, jira = (Config.model_validate(yaml.safe_load(setup)) for setup in setups)
+    assert github.targets[0].login_for("alice@acme.com") == "alice"
+    assert jira.targets[0].kind == "jira" and jira.routing.default == "ops"
