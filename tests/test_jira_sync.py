@@ -256,3 +256,20 @@ def test_owner_email_is_looked_up_on_cloud(jira: FakeJira, run, tmp_path: Path) 
         jira.issues[by_summary(jira, "circuit")]["fields"]["assignee"] is None
     )  # unknown: unassigned
     assert jira.log.count(("GET", "/user/search")) == 2
+
+
+def test_removed_item_gets_a_comment_and_stays_open_by_default(
+    jira: FakeJira, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    run("sync")
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(
+        doc.read_text().replace("2. Add a circuit breaker in front of the payment provider\n", "")
+    )
+    result = run("sync")
+    assert "jira: removed" in result.out
+    key = by_summary(jira, "circuit breaker")
+    assert jira.issues[key]["fields"]["status"]["name"] == "To Do"
+    assert "leaves this ticket open" in jira.comments[key][0]
+    run("sync")
+    assert len(jira.comments[key]) == 1  # once

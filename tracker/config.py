@@ -70,7 +70,8 @@ class _TargetBase(BaseModel):
     labels: list[str] = Field(default_factory=list)
     tool_label: str = Field(default="postmortem-action", pattern=r"^\S+$")
     owners: dict[str, str] = Field(default_factory=dict)
-    close_removed: bool = False
+    close_removed: bool = False  # close the ticket of a removed measure (as not planned)
+    comment_removed: bool = False  # say on the ticket that its measure was removed
     postmortem_url: str | None = None
     timeout_seconds: float = Field(default=30, gt=0, le=600)
     max_wait_seconds: float = Field(default=900, ge=0)
@@ -127,6 +128,7 @@ class JiraTarget(_TargetBase):
     fields: dict[str, Any] = Field(default_factory=dict)
     wont_do_resolutions: list[str] = Field(default_factory=lambda: list(WONT_DO))
     removed_resolution: str = "Won't Do"
+    comment_removed: bool = True
 
     @field_validator("url")
     @classmethod

@@ -493,26 +493,33 @@ class SyncEngine:
         report.changes.append(Change("updated", desired.title, remote.url, note))
 
     def _remove(self, item_id: int, report: SyncReport) -> None:
+        """A measure left the postmortem: report it, and comment and close as configured."""
         with self.store.session() as session:
             link = self._link(session, item_id)
-            key, text = link.remote_key, link.item.text
-        url = None
-        if self.target.close_removed:
-            remote = self.connector.update(key=key, change=TicketChange(close_as="not_planned"))
+            key, text, url = link.remote_key, link.item.text, link.url
+        close, comment = (
+            self.target.close_removed,
+            self.target.close_removed or self.target.comment_removed,
+        )
+        if close:
+            url = self.connector.update(key=key, change=TicketChange(close_as="not_planned")).url
+        if comment:
+            outcome = (
+                "closed this ticket as not planned" if close else "leaves this ticket open for you"
+            )
             self.connector.comment(
                 key=key,
-                body="This measure was removed from the postmortem, so track closed this issue "
-                "as not planned. Reopen it if the work is still wanted.",
+                body=f"This measure was removed from the postmortem; track {outcome}. "
+                "It is kept for the record, never deleted.",
             )
-            url = remote.url
         with self.store.session() as session:
             link = self._link(session, item_id)
             link.pushed_hash = REMOVED
-            if self.target.close_removed:
+            if close:
                 link.remote_state, link.state_reason = "closed", "not_planned"
-            url = url or link.url
-        kind = "closed" if self.target.close_removed else "removed"
-        report.changes.append(Change(kind, text, url, "removed from the postmortem"))
+        report.changes.append(
+            Change("closed" if close else "removed", text, url, "removed from the postmortem")
+        )
 
     def _mark_deleted(self, item_id: int) -> None:
         with self.store.session() as session:
