@@ -17,22 +17,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
 
-import requests
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 
+from connectors.retry import Policy
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
 from tracker.errors import (
     AmbiguousWrite,
     ItemRejected,
-    RateLimited,
     TicketGone,
     TrackerFatal,
     TrackerUnavailable,
 )
 
 T = TypeVar("T")
-_READ_ATTEMPTS = 4
 
 
 class GitHubConnector:
@@ -74,6 +72,16 @@ class GitHubConnector:
         self._sleep = sleep
         self._clock = clock
         self._last_write = -1e9
+        self._policy = Policy(
+            target=target,
+            tracker="GitHub",
+            errors=(GithubException,),
+            wait_for=_rate_limit_wait,
+            transient=lambda exc: isinstance(exc, GithubException) and exc.status >= 500,
+            translate=lambda exc, what: self._translate(exc, what, None),
+            max_wait=max_wait,
+            sleep=sleep,
+        )
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -212,42 +220,20 @@ class GitHubConnector:
         repeatable: bool = True,
         issue: str | None = None,
     ) -> T:
-        waited = 0.0
-        attempt = 0
-        retry_failures = not write or repeatable
-        while True:
-            attempt += 1
-            if write:
-                self._pace()
-            try:
-                return work()
-            except GithubException as exc:
-                wait = _rate_limit_wait(exc)
-                if wait is not None:
-                    if waited + wait > self._max_wait:
-                        raise RateLimited(
-                            f"{self.target}: GitHub rate limit reached while trying to {what}; the "
-                            f"next sync resumes where this one stopped (retry in {wait:.0f} s)",
-                            retry_after=wait,
-                        ) from exc
-                    self._sleep(wait)  # a rate-limited request was not applied: resending is safe
-                    waited += wait
-                    continue
-                if not (exc.status >= 500 and retry_failures and attempt < _READ_ATTEMPTS):
-                    raise self._translate(exc, what, issue) from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                if not retry_failures:
-                    raise AmbiguousWrite(
-                        f"{self.target}: no answer from GitHub to {what} ({type(exc).__name__}); "
-                        "it may have been applied"
-                    ) from exc
-                if attempt >= _READ_ATTEMPTS:
-                    raise TrackerUnavailable(
-                        f"{self.target}: GitHub did not answer to {what}: {exc}"
-                    ) from exc
-            self._sleep(2.0**attempt)
+        policy = replace(
+            self._policy, translate=lambda exc, tried: self._translate(exc, tried, issue)
+        )
+        return policy.call(
+            work,
+            what=what,
+            write=write,
+            repeatable=repeatable,
+            before=self._pace if write else None,
+        )
 
-    def _translate(self, exc: GithubException, what: str, issue: str | None) -> Exception:
+    def _translate(self, error: Exception, what: str, issue: str | None) -> Exception:
+        assert isinstance(error, GithubException)
+        exc = error
         status = exc.status
         message = _message(exc)
         where = f"{self.target} ({self.repo_name})"
@@ -292,9 +278,10 @@ def _message(exc: GithubException) -> str:
     return str(data or "")[:200]
 
 
-def _rate_limit_wait(exc: GithubException) -> float | None:
-    """Seconds to wait when `exc` is a rate limit (403/429 with the signs GitHub documents)."""
-    if exc.status not in (403, 429):
+def _rate_limit_wait(error: Exception) -> float | None:
+    """Seconds to wait when `error` is a rate limit (403/429 with the signs GitHub documents)."""
+    exc = error
+    if not isinstance(exc, GithubException) or exc.status not in (403, 429):
         return None
     headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
     message = _message(exc).lower()

@@ -23,15 +23,14 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-import requests
 from jira import JIRA, JIRAError
 
+from connectors.retry import Policy
 from tracker.config import JiraTarget
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
 from tracker.errors import (
     AmbiguousWrite,
     ItemRejected,
-    RateLimited,
     TicketGone,
     TrackerFatal,
     TrackerUnavailable,
@@ -41,7 +40,6 @@ from tracker.ticket import PROPERTY, marker_from_property, marker_property
 T = TypeVar("T")
 FIELDS = "summary,description,status,resolution,labels,assignee,updated,created"
 PAGE = 100
-_ATTEMPTS = 4
 _SLACK_MINUTES = 2
 
 
@@ -428,41 +426,23 @@ class JiraConnector:
         issue: str | None = None,
         bulk: bool = False,
     ) -> T:
-        waited = 0.0
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                return work()
-            except JIRAError as exc:
-                status = exc.status_code or 0
-                wait = _retry_after(exc)
-                if wait is not None:
-                    if waited + wait > self.config.max_wait_seconds:
-                        raise RateLimited(
-                            f"{self.target}: Jira rate limit reached ({status}); the next sync "
-                            f"resumes where this one stopped (retry in {wait:.0f} s)",
-                            retry_after=wait,
-                        ) from exc
-                    self._sleep(wait)  # a rate-limited request was not applied: resending is safe
-                    waited += wait
-                    continue
-                if bulk and status == 400:
-                    raise _BulkRefused(_json(exc)) from exc
-                if status >= 500 and (not write or repeatable) and attempt < _ATTEMPTS:
-                    self._sleep(2.0**attempt)
-                    continue
-                raise self._translate(exc, status, what, write, repeatable, issue) from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                if write and not repeatable:
-                    raise AmbiguousWrite(
-                        f"{self.target}: no answer from Jira to {what} ({type(exc).__name__}); "
-                        "it may have been applied"
-                    ) from exc
-                if attempt == _ATTEMPTS:
-                    raise TrackerUnavailable(
-                        f"{self.target}: Jira did not answer to {what}: {exc}"
-                    ) from exc
-                self._sleep(2.0**attempt)
-        raise TrackerUnavailable(f"{self.target}: Jira kept failing to {what}")
+        def translate(exc: Exception, tried: str) -> Exception:
+            assert isinstance(exc, JIRAError)
+            if bulk and exc.status_code == 400:
+                return _BulkRefused(_json(exc))  # some elements failed: the answer says which
+            return self._translate(exc, exc.status_code or 0, tried, write, repeatable, issue)
+
+        policy = Policy(
+            target=self.target,
+            tracker="Jira",
+            errors=(JIRAError,),
+            wait_for=_retry_after,
+            transient=lambda exc: isinstance(exc, JIRAError) and (exc.status_code or 0) >= 500,
+            translate=translate,
+            max_wait=self.config.max_wait_seconds,
+            sleep=self._sleep,
+        )
+        return policy.call(work, what=what, write=write, repeatable=repeatable)
 
     def _translate(
         self,
@@ -535,8 +515,8 @@ def _element_message(error: dict[str, Any]) -> str:
     return "; ".join(parts) or f"status {error.get('status')}"
 
 
-def _retry_after(exc: JIRAError) -> float | None:
-    if exc.status_code not in (429, 503) or exc.response is None:
+def _retry_after(exc: Exception) -> float | None:
+    if not isinstance(exc, JIRAError) or exc.status_code not in (429, 503) or exc.response is None:
         return None
     headers = exc.response.headers
     if "Retry-After" in headers:

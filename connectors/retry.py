@@ -1,0 +1,81 @@
+"""The retry policy both connectors share: which failures are waited out, retried, or reported.
+
+- A rate limit (the connector says how long to wait) is waited out: the request was not
+  applied, so sending it again is safe, whatever it was; past `max_wait` seconds in total the
+  run stops with `RateLimited`, to resume next time.
+- A 5xx answer or a network failure is retried with backoff for reads and repeatable writes
+  (PATCH/PUT set values); for a create or a comment it raises `AmbiguousWrite`: it may have
+  been applied, and only the engine, by looking for the marker, can tell.
+- Anything else is translated by the connector into the project's errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import requests
+
+from tracker.errors import AmbiguousWrite, RateLimited, TrackerUnavailable
+
+T = TypeVar("T")
+ATTEMPTS = 4
+
+
+@dataclass
+class Policy:
+    target: str
+    tracker: str  # "GitHub", "Jira": for messages
+    errors: tuple[type[Exception], ...]  # the client library's HTTP error types
+    wait_for: Callable[[Exception], float | None]  # seconds a rate limit asks for, or None
+    transient: Callable[[Exception], bool]  # a 5xx-like failure worth another try
+    translate: Callable[[Exception, str], Exception]  # (error, what was tried) -> project error
+    max_wait: float
+    sleep: Callable[[float], None]
+
+    def call(
+        self,
+        work: Callable[[], T],
+        *,
+        what: str,
+        write: bool = False,
+        repeatable: bool = True,
+        before: Callable[[], None] | None = None,
+    ) -> T:
+        waited = 0.0
+        attempt = 0
+        retry_failures = not write or repeatable
+        while True:
+            attempt += 1
+            if before is not None:
+                before()
+            try:
+                return work()
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if not retry_failures:
+                    raise AmbiguousWrite(
+                        f"{self.target}: no answer from {self.tracker} to {what} "
+                        f"({type(exc).__name__}); it may have been applied"
+                    ) from exc
+                if attempt >= ATTEMPTS:
+                    raise TrackerUnavailable(
+                        f"{self.target}: {self.tracker} did not answer to {what}: {exc}"
+                    ) from exc
+            except self.errors as exc:
+                wait = self.wait_for(exc)
+                if wait is not None:
+                    if waited + wait > self.max_wait:
+                        raise RateLimited(
+                            f"{self.target}: {self.tracker} rate limit reached while trying to "
+                            f"{what}; the next sync resumes where this one stopped "
+                            f"(retry in {wait:.0f} s)",
+                            retry_after=wait,
+                        ) from exc
+                    self.sleep(wait)
+                    waited += wait
+                    attempt -= 1  # waiting out a limit is not a failed attempt
+                    continue
+                if not (self.transient(exc) and retry_failures and attempt < ATTEMPTS):
+                    raise self.translate(exc, what) from exc
+            self.sleep(2.0**attempt)
