@@ -103,3 +103,11 @@ def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     opened = open_store(db_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Waits the code under test asks for, recorded instead of slept."""
+    waited: list[float] = []
+    monkeypatch.setattr("time.sleep", waited.append)
+    return waited

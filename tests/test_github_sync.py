@@ -25,13 +25,6 @@ date: 2024-08-20
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    waited: list[float] = []
-    monkeypatch.setattr("time.sleep", waited.append)
-    return waited
-
-
-@pytest.fixture
 def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'track.db'}")
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")

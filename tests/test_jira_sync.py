@@ -25,13 +25,6 @@ date: 2024-08-20
 """
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    waited: list[float] = []
-    monkeypatch.setattr("time.sleep", waited.append)
-    return waited
-
-
 def write_config(folder: Path, **target: object) -> None:
     options = {"max_wait_seconds": 30, "owners": {"dana": "acc-dana"}, **target}
     lines = [f"    {k}: {json.dumps(v)}" for k, v in options.items()]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -34,99 +33,15 @@ from tracker.errors import (
     TrackerError,
     TrackerUnavailable,
 )
-from tracker.identity import fingerprint, match_items
+from tracker.identity import match_items
 from tracker.routing import is_draft, route
 from tracker.schema import ActionItem, Incident, ItemEvent, RemoteLink, SyncState, utcnow
-from tracker.ticket import ItemView, Marker, content_hash, labels, section, splice, title
+from tracker.syncplan import Change, Desired, Incoming, SyncReport, high_water, remote_status
+from tracker.ticket import ItemView, Marker, labels, section, splice, title
 
 # How far back to look for a create that may have happened (local clock against the tracker's).
 OVERLAP = dt.timedelta(minutes=5)
 REMOVED = "removed"  # pushed_hash of a link whose item's removal was handled
-
-
-@dataclass
-class Change:
-    kind: str  # created, updated, adopted, done, wont_do, reopened, removed, closed, failed, orphan
-    item: str
-    ticket: str | None = None
-    message: str | None = None
-
-
-@dataclass
-class SyncReport:
-    target: str
-    dry_run: bool = False
-    changes: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-    requests: int = 0
-    stopped: str | None = None  # why the run stopped early (rate limit), to resume next time
-
-    def count(self, kind: str) -> int:
-        return sum(change.kind == kind for change in self.changes)
-
-    @property
-    def failed(self) -> bool:
-        return self.count("failed") > 0 or self.stopped is not None
-
-    def summary(self) -> dict[str, object]:
-        kinds = (
-            "created",
-            "updated",
-            "adopted",
-            "done",
-            "wont_do",
-            "reopened",
-            "removed",
-            "closed",
-            "failed",
-            "orphan",
-        )
-        counts: dict[str, object] = {kind: self.count(kind) for kind in kinds}
-        counts["completed"] = self.count("done")
-        counts["unchanged"] = self.unchanged
-        return {
-            "target": self.target,
-            "dry_run": self.dry_run,
-            **counts,
-            "requests": self.requests,
-            "stopped": self.stopped,
-        }
-
-
-@dataclass(frozen=True)
-class Desired:
-    title: str
-    section: str
-    labels: list[str]
-    assignee: str | None
-    priority: str | None
-    close: bool  # the document marks the measure done
-    identity: Marker
-
-    def ticket(self) -> NewTicket:
-        return NewTicket(
-            self.title, self.section, self.labels, self.identity, self.assignee, self.priority
-        )
-
-    @property
-    def hash(self) -> str:
-        return content_hash(self.title, self.section, sorted(self.labels), self.close)
-
-
-def high_water(since: dt.datetime | None, issues: Iterable[RemoteIssue]) -> dt.datetime | None:
-    """The latest change time the tracker reported: where the next listing starts.
-
-    The tracker's own clock, not ours, so no skew can hide a change; listings include changes
-    at exactly `since`, so one made in the same second as the mark is read again, not lost.
-    """
-    stamps = [issue.updated_at for issue in issues if issue.updated_at is not None]
-    return max([*stamps, *([since] if since else [])], default=None)
-
-
-def remote_status(issue: RemoteIssue) -> str:
-    if issue.state == "open":
-        return "open"
-    return "wont_do" if issue.state_reason in ("not_planned", "duplicate") else "done"
 
 
 class SyncEngine:
@@ -241,7 +156,7 @@ class SyncEngine:
                     )
                 )
             )
-            incoming = [_Incoming(issue.marker.text) for issue in group if issue.marker]
+            incoming = [Incoming(issue.marker.text) for issue in group if issue.marker]
             for index, item in match_items(incoming, free).pairs:
                 marker = group[index].marker
                 assert marker is not None
@@ -563,10 +478,4 @@ class SyncEngine:
             state.last_finished_at, state.last_outcome = self.clock(), outcome
 
 
-@dataclass(frozen=True)
-class _Incoming:
-    text: str
-    explicit_id: str | None = None
-
-
-__all__ = ["OVERLAP", "Change", "SyncEngine", "SyncReport", "fingerprint", "remote_status"]
+__all__ = ["OVERLAP", "Change", "SyncEngine", "SyncReport"]
