@@ -350,3 +350,15 @@ def test_the_fake_answers_like_the_recorded_github_exchanges(github: FakeGitHub,
     fake_issue = github.issues[1]
     missing = set(real_issue) - set(fake_issue)
     assert not missing, f"the fake's issues lack fields GitHub sends: {missing}"
+
+
+def test_sync_without_paths_or_sources_syncs_what_is_stored(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert run("ingest", str(tmp_path / "pm")).code == 0
+    (tmp_path / "track.yaml").write_text(
+        (tmp_path / "track.yaml").read_text().replace("sources: ['pm/*.md']\n", "")
+    )
+    result = run("sync")
+    assert result.code == 0, result.err
+    assert len(github.issues) == 3

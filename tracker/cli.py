@@ -239,9 +239,10 @@ def sync(
     from tracker.run import run_sync
 
     settings = load_config(config)
+    # Without PATHs or sources, sync what is stored (e.g. after `track ingest`).
     code = run_sync(
         settings,
-        paths=_source_paths(settings, paths),
+        paths=paths or settings.source_files(),
         only=target,
         dry_run=dry_run,
         json_output=output is SyncFormat.json,

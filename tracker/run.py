@@ -43,9 +43,11 @@ def run_sync(
     fatal: list[str] = []
     try:
         with sync_lock(store, wait_seconds=wait), _stage(store, dry_run) as working:
-            ingested = ingest_paths(
-                working, paths, root=settings.source_root(), settings=settings.parser.settings()
-            )
+            ingested = IngestReport()
+            if paths:
+                ingested = ingest_paths(
+                    working, paths, root=settings.source_root(), settings=settings.parser.settings()
+                )
             for target in targets:
                 try:
                     engine = SyncEngine(
