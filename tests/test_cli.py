@@ -145,3 +145,14 @@ def test_config_example_and_readme_setup_are_valid_configs() -> None:
     github, jira = (Config.model_validate(yaml.safe_load(setup)) for setup in setups)
     assert github.targets[0].login_for("alice@acme.com") == "alice"
     assert jira.targets[0].kind == "jira" and jira.routing.default == "ops"
+
+
+def test_readme_parse_example_is_what_parse_prints(run) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    shown = json.loads(re.search(r"```json\n(\{\"path\".*?)\n```", readme, re.S).group(1))  # type: ignore[union-attr]
+    printed = json.loads(run("parse", str(ROOT / shown["path"]), "--format", "json").out)[0]
+    printed["path"] = shown["path"]
+    printed["items"] = printed["items"][:1]
+    assert printed == shown

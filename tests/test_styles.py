@@ -325,3 +325,10 @@ def test_team_specific_heading_pattern_from_settings() -> None:
 def test_items_carry_their_line_numbers() -> None:
     found = items("# T\n\n## Action items\n\n- first\n- second\n")
     assert [i.line for i in found] == [5, 6]
+
+
+def test_table_items_carry_their_row_line_numbers() -> None:
+    found = items(
+        "## Action items\n\n| Action | Owner |\n|---|---|\n| First | a |\n| Second | b |\n"
+    )
+    assert [i.line for i in found] == [5, 6]

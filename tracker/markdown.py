@@ -61,8 +61,8 @@ def inline_lines(node: SyntaxTreeNode) -> list[Line]:
     inline = _inline_token(node)
     if inline is None:
         return []
-    first = (node.map[0] + 1) if node.map else 0
-    return _split_lines(inline.children or [], first)
+    where = inline.map or (node.map if node.type != "root" else None)
+    return _split_lines(inline.children or [], where[0] + 1 if where else 0)
 
 
 def _inline_token(node: SyntaxTreeNode) -> Token | None:
