@@ -30,6 +30,10 @@ STRONG_MEASURES = (
     r"do(?:ing)? (?:things )?differently",
     r"going forward",
     r"what we(?: will|'ll) (?:do|change)",
+    r"what we(?:'re| are) (?:doing|changing)",
+    r"(?:less|more) (?:likely|impactful|resilient)",  # "making incidents like this less likely"
+    r"how (?:we|we'll|we will) prevent",
+    r"avoid(?:ing)? (?:a )?recurrence",
 )
 WEAK_MEASURES = (
     r"improvements?",
@@ -39,6 +43,7 @@ WEAK_MEASURES = (
     r"recommendations",
     r"fixes",
     r"work items",
+    r"hardening",
 )
 # Sections that are never measures, even when they mention a measures word
 # ("Follow-up timeline", "Questions for follow up", "Actions taken").
