@@ -155,3 +155,26 @@ def test_created_at_is_timezone_aware(ingested: Store) -> None:
         item = session.query(ActionItem).first()
         assert item is not None and item.created_at.tzinfo is not None
         assert abs((utcnow() - item.created_at).total_seconds()) < 600
+
+
+def test_items_lists_what_is_open_and_late(ingested: Store, run) -> None:  # type: ignore[no-untyped-def]
+    from tracker.items_report import item_rows
+
+    with ingested.session() as session:
+        rows = item_rows(session, Filters(), today=TODAY)
+        late = item_rows(session, Filters(overdue_only=True), today=TODAY)
+        bo = item_rows(session, Filters(owner="bo"), today=TODAY)
+    assert [(r.incident, r.text, r.overdue) for r in rows] == [
+        ("A", "Second thing", True),
+        ("A", "Third thing", False),
+    ]
+    assert [r.text for r in late] == ["Second thing"]
+    assert [r.text for r in bo] == ["Third thing"]
+    data = json.loads(run("status", "--items", "--format", "json").out)
+    assert {i["text"] for i in data["items"]} == {"Second thing", "Third thing"}
+    assert "Second thing" in run("status", "--items").out
+    assert run("status", "--items", "--format", "markdown").out.startswith("| Incident | Measure |")
+    assert (
+        run("status", "--items", "--format", "csv").out.splitlines()[0]
+        == "incident,text,owner,due,status,overdue,ticket"
+    )

@@ -178,10 +178,19 @@ def status(
             help="Days an incident has before --fail-under counts it (config: status.grace_days)."
         ),
     ] = None,
+    items: Annotated[
+        bool,
+        typer.Option(
+            "--items", help="List the open measures themselves (owner, due, ticket), late first."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Report each incident's measures: done, won't do, open, overdue, percent complete."""
-    from tracker.render import render_status
+    """Report each incident's measures: done, won't do, open, overdue, percent complete.
+
+    With --items, list the open measures instead: what is open, who owns it, what is late.
+    """
+    from tracker.render import render_items, render_status
     from tracker.status import Filters, status_report
 
     settings = load_config(config)
@@ -191,6 +200,11 @@ def status(
     store = _open_store(settings)
     try:
         with store.session() as session:
+            if items:
+                from tracker.items_report import item_rows
+
+                typer.echo(render_items(item_rows(session, filters), output.value), nl=False)
+                return
             report = status_report(session, filters)
     finally:
         store.close()

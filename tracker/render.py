@@ -12,6 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.ingest import IngestReport
+from tracker.items_report import COLUMNS as ITEM_COLUMNS
+from tracker.items_report import ItemRow
 from tracker.model import ParsedDocument
 from tracker.status import IncidentStatus, StatusReport
 
@@ -194,5 +196,50 @@ def _table(report: StatusReport) -> str:
         _percent(t.percent_complete),
         "",
     )
+    console.print(table)
+    return console.export_text()
+
+
+def render_items(rows: list[ItemRow], fmt: str) -> str:
+    """The open measures, for `track status --items`."""
+    if fmt == "json":
+        return (
+            json.dumps({"items": [row.as_json() for row in rows]}, indent=2, ensure_ascii=False)
+            + "\n"
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ITEM_COLUMNS)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.as_json().values()])
+        return out.getvalue()
+    if fmt == "markdown":
+        lines = ["| Incident | Measure | Owner | Due | Ticket |", "|---|---|---|---|---|"]
+        for row in rows:
+            due = (
+                f"**{row.due} (overdue)**"
+                if row.overdue
+                else (row.due.isoformat() if row.due else "")
+            )
+            text = row.text.replace("|", "\\|")
+            lines.append(
+                f"| {row.incident} | {text} | {row.owner or ''} | {due} | {row.ticket or ''} |"
+            )
+        return "\n".join(lines) + "\n"
+    import shutil
+
+    console = Console(
+        highlight=False,
+        record=True,
+        file=io.StringIO(),
+        width=max(shutil.get_terminal_size((120, 24)).columns, 110),
+    )
+    table = Table(box=None, pad_edge=False)
+    for name in ("incident", "measure", "owner", "due", "ticket"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        shown = Text(f"{row.due} overdue", style="red") if row.overdue else Text(str(row.due or ""))
+        table.add_row(row.incident, row.text, row.owner or "", shown, row.ticket or "")
     console.print(table)
     return console.export_text()
