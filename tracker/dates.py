@@ -43,7 +43,7 @@ ANY_DATE = (
         p.pattern.replace("?P<year>", "?:").replace("?P<month>", "?:").replace("?P<day>", "?:")
         for p in PATTERNS
     )
-    + ")"
+    + r"|\d{1,2}[./]\d{1,2}[./]\d{4})"
 )
 
 
@@ -56,9 +56,34 @@ def _build(match: re.Match[str]) -> date | None:
         return None
 
 
+# 28.03.2025 is day first wherever it is written; 04/04/2025 only when day and month cannot be
+# confused (equal, or one of them over 12).
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def _numeric(text: str) -> Iterator[tuple[int, date]]:
+    for match in _DOTTED.finditer(text):
+        day, month, year = (int(g) for g in match.groups())
+        yield from _safe(match.start(), year, month, day)
+    for match in _SLASHED.finditer(text):
+        first, second, year = (int(g) for g in match.groups())
+        if first == second or first > 12:
+            yield from _safe(match.start(), year, second, first)
+        elif second > 12:
+            yield from _safe(match.start(), year, first, second)
+
+
+def _safe(at: int, year: int, month: int, day: int) -> Iterator[tuple[int, date]]:
+    try:
+        yield at, date(year, month, day)
+    except ValueError:
+        return
+
+
 def find_dates(text: str) -> Iterator[tuple[int, date]]:
     """Every valid date in `text`, with its offset, in order of appearance."""
-    found: list[tuple[int, date]] = []
+    found: list[tuple[int, date]] = list(_numeric(text))
     for pattern in PATTERNS:
         for match in pattern.finditer(text):
             value = _build(match)

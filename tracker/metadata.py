@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from tracker.dates import ANY_DATE, parse_date
+from tracker.segments import UNASSIGNED, take_segments
 
 TYPES = ("prevent", "mitigate", "detect", "repair", "investigate", "process", "other")
 _TYPE_SYNONYMS = {
@@ -25,14 +26,21 @@ _TYPE_SYNONYMS = {
     "fix": "repair",
     "investigation": "investigate",
 }
-DONE_WORDS = ("done", "completed", "complete", "fixed", "resolved", "closed", "finished", "shipped")
-OPEN_WORDS = ("todo", "to do", "open", "in progress", "not started", "pending", "planned", "wip")
+DONE_WORDS = (
+    "done", "completed", "complete", "fixed", "resolved", "closed", "finished", "shipped",
+    "merged", "deployed", "landed", "released",
+)  # fmt: skip
+OPEN_WORDS = (
+    "todo", "to do", "to-do", "open", "in progress", "not started", "pending", "planned", "wip",
+    "in review", "review", "blocked", "outstanding", "ongoing", "started", "scheduled", "backlog",
+)  # fmt: skip
 
 _STATUS_TAG = re.compile(
     r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed)\s*[:\-–—])\s*", re.I
 )
 _DONE_SUFFIX = re.compile(
-    r"\s*[\(\[](?:done|completed|fixed|resolved)\b[^\)\]]{0,40}[\)\]]\s*\.?$"
+    r"\s*[\(\[](?:done|completed|fixed|resolved|merged|shipped|deployed|landed)\b"
+    r"[^\)\]]{0,40}[\)\]]\s*\.?$"
     # or a last sentence such as "Done in grafana."
     r"|(?:^\s*|(?<=[.!?])\s+)(?:done|completed|fixed|shipped)\b(?:[^.!?]|[.!?](?=\S)){0,120}[.!]?$",
     re.I,
@@ -50,7 +58,7 @@ _PRIORITY = re.compile(
 )
 _OWNER_CLAUSE = re.compile(
     r"\s*[\(\[]\s*(?:owner|owners|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*"
-    r"(?P<who>[^\)\]]+?)\s*[\)\]]",
+    r"(?P<who>[^\)\],;]+?)\s*[\)\]]",
     re.I,
 )
 _OWNER_INLINE = re.compile(
@@ -59,9 +67,16 @@ _OWNER_INLINE = re.compile(
     r"|@?[\w.-]+(?:\s+[A-Z][\w-]+(?=\s*(?:$|[,.;\)\]])))?)",  # a handle, or a first and last name
     re.I,
 )
+_WILL = re.compile(r"^(?P<who>[A-Z][a-z]+) will\b")
+_NOT_NAMES = set(
+    "We They It This That The Everyone Someone Nobody Team He She You I Ops Engineering Support "
+    "Management Nothing".split()
+)
+_DATE_MENTION = re.compile(rf"\s*@(?P<when>{ANY_DATE})", re.I)
 _MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
 _DUE = re.compile(
-    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|before|no later than|eta|target)"
+    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|before|no later than|eta"
+    r"|target(?: date)?|(?:estimated|expected|planned) completion(?: date)?|complete by)"
     r"\s*[:=]?\s*"
     rf"(?P<when>{ANY_DATE})\s*[\)\]]?",
     re.I,
@@ -77,6 +92,7 @@ _ISSUE_URL = re.compile(
     re.I,
 )
 _REPO_REF = re.compile(r"(?<![\w/])(?P<ref>[\w.-]+(?:/[\w.-]+)+[#!]\d+)\b")  # org/repo#4, g/p!34
+_PHABRICATOR = re.compile(r"(?<![\w-])(?P<ref>T\d{5,})(?![\w-])")
 _JIRA_KEY = re.compile(r"(?<![\w-])(?P<ref>[A-Z][A-Z0-9]{1,9}-\d+)(?![\w-])")
 _HASH_REF = re.compile(r"(?<![\w&#/])(?P<ref>[#!]\d{2,})\b")  # "#2" is more often "rule 2"
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
@@ -148,7 +164,7 @@ def ticket_in_url(url: str) -> bool:
 
 
 def ticket_in_text(text: str) -> str | None:
-    for pattern in (_REPO_REF, _JIRA_KEY, _HASH_REF):
+    for pattern in (_REPO_REF, _JIRA_KEY, _PHABRICATOR, _HASH_REF):
         for match in pattern.finditer(text):
             ref = match.group("ref")
             if pattern is _JIRA_KEY and ref.split("-")[0] in _NOT_TICKETS:
@@ -170,7 +186,10 @@ _PART_OWNER = re.compile(
     r"^(?:owners?|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*(?P<v>.+)$", re.I
 )
 _PART_DUE = re.compile(
-    rf"^(?:due(?:\s+(?:date|on|by))?|deadline|by|eta|target)\s*[:=]?\s*(?P<v>{ANY_DATE})$", re.I
+    r"^(?:due(?:\s+(?:date|on|by))?|deadline|by|eta|target(?: date)?"
+    r"|(?:estimated|expected|planned) completion(?: date)?|complete by)"
+    rf"\s*[:=]?\s*(?P<v>{ANY_DATE})$",
+    re.I,
 )
 _PART_PRIORITY = re.compile(
     r"^(?:priority\s*[:=]?\s*)?(?P<v>P[0-4])$|^priority\s*[:=]?\s*(?P<w>\w+)$", re.I
@@ -225,16 +244,23 @@ def _take_brackets(facts: Facts) -> Facts:
 
 def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Facts:  # type: ignore[assignment]
     """Pull owner, due date, priority, type, status and ticket refs out of an item's text."""
-    facts = Facts(text=text, explicit_id=explicit_id(list(comments)))
+    body, segments = take_segments(text)
+    facts = Facts(text=body, explicit_id=explicit_id(list(comments)))
+    facts = replace(facts, **{k: v for k, v in segments.items() if k != "owner"})  # type: ignore[arg-type]
+    if "owner" in segments:
+        facts = replace(facts, owner=str(segments["owner"]))
     facts = _take_brackets(facts)
     facts = _take_status(facts)
     facts = _take_priority(facts)
-    facts = _take_owner(facts)
     facts = _take_due(facts)
+    facts = _take_owner(facts)
     facts = _take_type(facts)
     urls = [*links, *_BARE_URL.findall(text)]
     ref = next((url for url in urls if ticket_in_url(url)), None) or facts.tracker_ref
-    return replace(facts, text=_tidy(facts.text), tracker_ref=ref or ticket_in_text(text))
+    owner = facts.owner if facts.owner != UNASSIGNED else None  # "· Unassigned ·"
+    return replace(
+        facts, text=_tidy(facts.text), tracker_ref=ref or ticket_in_text(text), owner=owner
+    )
 
 
 _TRAILING_TAGS = re.compile(
@@ -305,13 +331,24 @@ def _take_owner(facts: Facts) -> Facts:
         return replace(facts, text=text[: inline.start()] + text[inline.end() :], owner=who)
     mention = _MENTION.search(text)
     if mention:
-        return replace(facts, owner=mention.group("who"))
+        who = mention.group("who")
+        surname = re.match(r"\s+([A-Z][\w'’-]+)\b", text[mention.end() :])
+        if who[:1].isupper() and surname:  # "@Jonas Eberle", as Notion writes people
+            who = f"{who} {surname.group(1)}"
+        return replace(facts, owner=who)
+    will = _WILL.match(text)
+    if will and will.group("who") not in _NOT_NAMES:
+        return replace(facts, owner=will.group("who"))  # "Aisha will set up ..."
     return facts
 
 
 def _take_due(facts: Facts) -> Facts:
     if facts.due:
         return facts
+    mentioned = _DATE_MENTION.search(facts.text)  # "@March 28, 2025", as Notion writes dates
+    if mentioned and parse_date(mentioned.group("when")):
+        text = facts.text[: mentioned.start()] + facts.text[mentioned.end() :]
+        return replace(facts, text=text, due=parse_date(mentioned.group("when")))
     match = _DUE.search(facts.text)
     if not match:
         return facts

@@ -51,15 +51,23 @@ def parse_text(
     meta, warnings = front_matter(root)
     incident, incident_warnings = read_incident(root, path, meta)
     warnings += incident_warnings
-    sections = find_sections(units_of(root, settings.vocabulary))
+    sections = find_sections(units_of(root, settings.vocabulary), settings.vocabulary)
+    found = [(section, section_items(section)) for section in sections]
+    if any(section.strong and listed for section, listed in found):
+        # Beside "Follow-ups", a "Tasks" checklist whose every entry is ticked off is the
+        # response's own work, not measures.
+        found = [
+            (section, listed)
+            for section, listed in found
+            if section.strong or not listed or any(item.status != "done" for item in listed)
+        ]
     items: list[ParsedItem] = []
-    for section in sections:
-        found = section_items(section)
-        if not found:
+    for section, listed in found:
+        if not listed:
             warnings.append(
                 f"measures section {section.title!r} (line {section.line}) lists no items"
             )
-        items.extend(found)
+        items.extend(listed)
     if not sections:
         warnings.append("no corrective or preventative measures section found")
     return ParsedDocument(

@@ -65,6 +65,7 @@ class Section:
     line: int
     level: int | None  # heading level; None for a section opened by a label
     units: list[Unit] = field(default_factory=list)
+    strong: bool = True  # named outright ("Action items"), not only "Tasks" or "Improvements"
 
 
 def units_of(root: SyntaxTreeNode, vocabulary: Vocabulary) -> list[Unit]:
@@ -138,7 +139,7 @@ def as_label(line: Line, vocabulary: Vocabulary) -> tuple[str, str] | None:
     return None
 
 
-def find_sections(units: list[Unit]) -> list[Section]:
+def find_sections(units: list[Unit], vocabulary: Vocabulary) -> list[Section]:
     """The measures sections among `units`, in document order."""
     sections: list[Section] = []
     current: Section | None = None
@@ -151,11 +152,13 @@ def find_sections(units: list[Unit]) -> list[Section]:
             current = None
             under_other = unit.kind == "other"
             if unit.kind == "measures":
-                current = Section(unit.title, unit.line, unit.level)
+                current = Section(
+                    unit.title, unit.line, unit.level, strong=vocabulary.is_strong(unit.title)
+                )
                 sections.append(current)
         elif isinstance(unit, Label):
             if _opens_section(unit, current, under_other):
-                current = Section(unit.title, unit.line, None)
+                current = Section(unit.title, unit.line, None, strong=unit.strong)
                 sections.append(current)
             elif unit.kind == "other" and (
                 not unit.rest or current is None or current.level is None

@@ -29,7 +29,7 @@ _ROLES = (
     ("id", r"^(?:id|item id|action id|ref(?:erence)? id|key)$"),
     ("owner", r"owner|who|assignee|assigned|responsible|dri\b|lead"),
     ("due", r"due|deadline|eta\b|target|by when|when"),
-    ("priority", r"priority|prio\b|^p$|severity"),
+    ("priority", r"priority|prio\b|^pri\.?$|^p$|severity"),
     ("type", r"type|kind|category"),
     ("status", r"status|state|done\b|progress|complete"),
     ("ref", r"bug|issue|ticket|tracking|jira|link|^pr\b|reference|related"),
@@ -140,8 +140,10 @@ def _apply_columns(item: ParsedItem, values: dict[str, tuple[str, list[str]]]) -
             if role == "ref":
                 rest = _CELL_FLAG.sub("", value).strip(" -–—:")
                 url = next((u for u in links if ticket_in_url(u)), None)
-                if url or not word or _NOT_A_REF.fullmatch(rest) is None:
-                    changes["tracker_ref"] = url or ticket_in_text(rest) or rest or None
+                free_text = (
+                    rest if re.search(r"\d", rest) and not _NOT_A_REF.fullmatch(rest) else None
+                )
+                changes["tracker_ref"] = url or ticket_in_text(rest) or free_text
     return replace_item(item, changes)
 
 

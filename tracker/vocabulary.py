@@ -31,9 +31,11 @@ STRONG_MEASURES = (
     r"going forward",
     r"what we(?: will|'ll) (?:do|change)",
     r"what we(?:'re| are) (?:doing|changing)",
-    r"(?:less|more) (?:likely|impactful|resilient)",  # "making incidents like this less likely"
+    r"(?:are we|we are|we're) (?:making|doing|changing)",  # "How are we making this less likely?"
     r"how (?:we|we'll|we will) prevent",
     r"avoid(?:ing)? (?:a )?recurrence",
+    r"countermeasures",  # A3 reports
+    r"actionables",
 )
 WEAK_MEASURES = (
     r"improvements?",
@@ -90,6 +92,8 @@ _JOINED = re.compile(r"\band\b|&|/|\+")
 _NEVER_MEASURES = re.compile(
     r"timeline|question|notes|taken|lesson|learn|went (?:well|wrong)", re.I
 )
+# "Follow-up meeting": when the review happens, not what will be done.
+_MEETING = re.compile(r"follow[- ]?up (?:meeting|review|call|session|discussion)s?\b", re.I)
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -114,6 +118,8 @@ class Vocabulary:
     def classify(self, title: str) -> Kind | None:
         """'measures', 'other' (a known non-measures section) or None (unknown words)."""
         other = self.other.search(title)
+        if _MEETING.search(title):
+            return "other"
         strong = self.strong.search(title)
         if other and _NEVER_MEASURES.search(title) and not (strong and _JOINED.search(title)):
             # "Follow-up timeline", "Questions for follow up", "Actions taken"; but
