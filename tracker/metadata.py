@@ -69,7 +69,27 @@ _OWNER_INLINE = re.compile(
 )
 _WILL = re.compile(r"^(?P<who>[A-Z][a-z]+) will\b")
 _NOT_NAMES = set(
-    ["We", "They", "It", "This", "That", "The", "Everyone", "Someone", "Nobody", "Team", "He", "She", "You", "I", "Ops", "Engineering", "Support", "Management", "Nothing"]
+    [
+        "We",
+        "They",
+        "It",
+        "This",
+        "That",
+        "The",
+        "Everyone",
+        "Someone",
+        "Nobody",
+        "Team",
+        "He",
+        "She",
+        "You",
+        "I",
+        "Ops",
+        "Engineering",
+        "Support",
+        "Management",
+        "Nothing",
+    ]
 )
 _DATE_MENTION = re.compile(rf"\s*@(?P<when>{ANY_DATE})", re.I)
 _MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
