@@ -79,3 +79,12 @@ def test_ruff_and_mypy_are_available_to_the_check() -> None:
         pytest.skip("only meaningful inside scripts/check's environment")
     assert shutil.which("ruff", path=str(Path(sys.executable).parent))
     assert shutil.which("mypy", path=str(Path(sys.executable).parent))
+
+
+def test_every_public_name_resolves() -> None:
+    import tracker
+
+    for name in tracker.__all__:
+        assert getattr(tracker, name) is not None
+    with pytest.raises(AttributeError):
+        tracker.not_a_name  # noqa: B018

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker import __version__
-from tracker.config import Config, load_config
-from tracker.errors import ParseError, TrackError, UsageError
-from tracker.model import ParsedDocument
-from tracker.parser import markdown_files, parse_file
+from tracker.errors import TrackError, UsageError
 
 if TYPE_CHECKING:
+    from tracker.config import Config
     from tracker.db import Store
+    from tracker.model import ParsedDocument
 
 app = typer.Typer(
     help="Make sure the lessons of an outage actually get done: track postmortem action items.",
@@ -101,9 +100,11 @@ def parse(
     Nothing is stored. Exit code 0 when every file was read, 1 when some could not be (the
     others are still shown), 2 when a path does not exist or a folder holds no markdown.
     """
+    from tracker.errors import ParseError
+    from tracker.parser import markdown_files, parse_file
     from tracker.render import print_document, to_json
 
-    settings = load_config(config).parser.settings(tuple(heading or ()))
+    settings = _load(config).parser.settings(tuple(heading or ()))
     docs: list[ParsedDocument] = []
     failed = 0
     for path in list(markdown_files(paths)):
@@ -132,7 +133,7 @@ def ingest(paths: PathsArgument = None, config: ConfigOption = None) -> None:
     from tracker.ingest import ingest_paths
     from tracker.render import print_ingest
 
-    settings = load_config(config)
+    settings = _load(config)
     store = _open_store(settings)
     try:
         report = ingest_paths(
@@ -193,7 +194,7 @@ def status(
     from tracker.render import render_items, render_status
     from tracker.status import Filters, status_report
 
-    settings = load_config(config)
+    settings = _load(config)
     filters = Filters(
         incident=incident, owner=owner, overdue_only=overdue, since=_date(since, "--since")
     )
@@ -252,7 +253,7 @@ def sync(
     """
     from tracker.run import run_sync
 
-    settings = load_config(config)
+    settings = _load(config)
     # Without PATHs or sources, sync what is stored (e.g. after `track ingest`).
     code = run_sync(
         settings,
@@ -273,10 +274,16 @@ def db_upgrade(config: ConfigOption = None) -> None:
     from tracker.db import safe_url
     from tracker.migrate import head_revision
 
-    settings = load_config(config)
+    settings = _load(config)
     store = _open_store(settings)
     store.close()
     typer.echo(f"database {safe_url(store.url)} is at schema revision {head_revision()}")
+
+
+def _load(config: Path | None) -> Config:
+    from tracker.config import load_config
+
+    return load_config(config)
 
 
 def _open_store(settings: Config) -> Store:
