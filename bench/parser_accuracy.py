@@ -58,7 +58,7 @@ def main() -> None:
         )
     else:
         print(f"real corpus: {real} not present")
-    for folder in ("heldout", "heldout2", "heldout3"):
+    for folder in ("heldout", "heldout2", "heldout3", "heldout4"):
         heldout = ROOT / "tests" / folder
         labels = json.loads((heldout / "labels.json").read_text())
         cases = (

@@ -20,7 +20,7 @@ from scoring import compare, same_ref
 HERE = Path(__file__).parent
 CASES = {
     (folder, name): entry
-    for folder in ("heldout", "heldout2", "heldout3")
+    for folder in ("heldout", "heldout2", "heldout3", "heldout4")
     for name, entry in json.loads((HERE / folder / "labels.json").read_text()).items()
 }
 

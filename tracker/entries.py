@@ -19,7 +19,9 @@ from tracker.model import ParsedItem
 BULLET = re.compile(
     r"^([\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u27a2\u2192\u25ba*+-])\s*"
 )
-_GROUP_LABEL_WORDS = 8
+_GROUP_LABEL_WORDS = (
+    5  # "**Monitoring and alerting**" labels a group; a longer bold line is a measure
+)
 _DONE_DETAIL = re.compile(r"^(?:done|completed|fixed|shipped|finished)\b", re.I)
 _LIST_TYPES = ("bullet_list", "ordered_list")
 # A child entry that names itself a measure: "**Action:** Generate the Service from the chart."

@@ -33,10 +33,13 @@ DONE_WORDS = (
 OPEN_WORDS = (
     "todo", "to do", "to-do", "open", "in progress", "not started", "pending", "planned", "wip",
     "in review", "review", "blocked", "outstanding", "ongoing", "started", "scheduled", "backlog",
+    "investigating",
 )  # fmt: skip
 
 _STATUS_TAG = re.compile(
-    r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed)\s*[:\-–—])\s*", re.I
+    r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed|planned|investigating|"
+    r"in progress|not started|shipped|blocked)\s*[:\-–—])\s*",
+    re.I,
 )
 _DONE_SUFFIX = re.compile(
     r"\s*[\(\[](?:done|completed|fixed|resolved|merged|shipped|deployed|landed)\b"
@@ -94,7 +97,7 @@ _NOT_NAMES = set(
 _DATE_MENTION = re.compile(rf"\s*@(?P<when>{ANY_DATE})", re.I)
 _MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
 _DUE = re.compile(
-    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|before|no later than|eta"
+    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|on|before|no later than|eta"
     r"|target(?: date)?|(?:estimated|expected|planned) completion(?: date)?|complete by)"
     r"\s*[:=]?\s*"
     rf"(?P<when>{ANY_DATE})\s*[\)\]]?",

@@ -18,7 +18,7 @@ from tracker.model import ParsedItem
 INTRO = re.compile(r"\bfollowing\b|\bas follows\b|:$", re.I)
 CONCLUSION = re.compile(
     r"(?:with|by|through|after) (?:these|this|the above|all)\b|(?:these|the above|together|"
-    r"overall|in summary|in short|all in all|thanks?\b|thank you)",
+    r"overall|in summary|in short|all in all|thanks?\b|thank you|that'?s all|that is all)",
     re.I,
 )
 
