@@ -85,3 +85,16 @@ def test_bad_config_values_name_the_key(run, tmp_path: Path) -> None:  # type: i
     result = run("ingest", "--config", str(tmp_path / "d.yaml"))
     assert result.code == 2
     assert "d.yaml: sources: Input should be a valid list" in result.err
+
+
+def test_database_path_in_the_config_is_relative_to_the_config(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("TRACK_DATABASE_URL")
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "track.yaml").write_text("database:\n  path: data/track.db\n")
+    assert run("ingest", str(EXAMPLES), "--config", str(tmp_path / "team" / "track.yaml")).code == 0
+    assert (tmp_path / "team" / "data" / "track.db").exists()
+    (tmp_path / "both.yaml").write_text("database:\n  path: a.db\n  url: sqlite:///b.db\n")
+    result = run("status", "--config", str(tmp_path / "both.yaml"))
+    assert result.code == 2 and "give database.url or database.path, not both" in result.err

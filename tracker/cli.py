@@ -289,7 +289,7 @@ def _load(config: Path | None) -> Config:
 def _open_store(settings: Config) -> Store:
     from tracker.db import database_url, open_store
 
-    return open_store(database_url(settings.database.url))
+    return open_store(database_url(settings.database_url()))
 
 
 def _source_paths(settings: Config, paths: list[Path] | None) -> list[Path]:

@@ -55,6 +55,13 @@ class DatabaseConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str | None = None
+    path: Path | None = None  # a SQLite file, relative to the config file's folder
+
+    @model_validator(mode="after")
+    def _one_of(self) -> DatabaseConfig:
+        if self.url and self.path:
+            raise ValueError("give database.url or database.path, not both")
+        return self
 
 
 class StatusConfig(BaseModel):
@@ -212,6 +219,12 @@ class Config(BaseModel):
             if Path(pattern).is_absolute():
                 raise ValueError(f"{pattern!r} must be relative to root")
         return globs
+
+    def database_url(self) -> str | None:
+        """database.url, or database.path as a SQLite URL (relative to this file's folder)."""
+        if self.database.path is not None:
+            return f"sqlite:///{(self._folder / self.database.path).resolve()}"
+        return self.database.url
 
     def source_root(self) -> Path:
         """Where incident paths and source globs start: `root`, from the config file's folder."""

@@ -32,7 +32,7 @@ def default_url() -> str:
 
 
 def database_url(configured: str | None) -> str:
-    """TRACK_DATABASE_URL, else the config's database.url, else the default SQLite file."""
+    """TRACK_DATABASE_URL, else the config's database.url (or .path), else the default file."""
     return os.environ.get(ENV_URL) or configured or default_url()
 
 

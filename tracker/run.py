@@ -38,7 +38,7 @@ def run_sync(
     targets = [settings.target(only)] if only else settings.targets
     from connectors import connect  # a client library loads only when a sync runs
 
-    store = open_store(database_url(settings.database.url))
+    store = open_store(database_url(settings.database_url()))
     reports: list[SyncReport] = []
     fatal: list[str] = []
     try:
