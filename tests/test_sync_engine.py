@@ -340,3 +340,25 @@ def test_github_target_maps_owners_case_insensitively() -> None:
     assert target.login_for("alice@example.com") == "alice"
     assert target.login_for("@Alice@example.com") == "alice"
     assert target.login_for("bob") is None
+
+
+def test_ticking_the_postmortem_closes_the_ticket_without_flapping(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    (root / "queue.md").write_text(
+        DOC.replace("- Load-test consumers", "- [x] Load-test consumers")
+    )
+    report = sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    assert (load.state, load.state_reason) == ("closed", "completed")
+    assert report.count("reopened") == 0
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Load-test%"))).one()
+        kinds = session.execute(
+            select(ItemEvent.old_status, ItemEvent.new_status).where(
+                ItemEvent.item_id == item.id, ItemEvent.kind == "status"
+            )
+        ).all()
+    assert item.status == "done"
+    assert [tuple(k) for k in kinds] == [("open", "done")]

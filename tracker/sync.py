@@ -198,6 +198,8 @@ class SyncEngine:
         new = remote_status(issue)
         if item.status == new:
             return
+        if new == "open" and item.status_source == "document" and item.document_status == "done":
+            return  # ticked in the postmortem: this run closes the ticket, not the other way round
         old = item.status
         at = (issue.closed_at if issue.state == "closed" else issue.updated_at) or self.clock()
         item.status, item.status_source, item.status_changed_at = new, self.target.name, at
