@@ -165,7 +165,8 @@ def labels(view: ItemView, *, tool_label: str, extra: list[str]) -> list[str]:
         owned.append(f"priority:{view.priority}")
     if view.type:
         owned.append(f"type:{view.type}")
-    return list(dict.fromkeys(owned))
+    # Jira labels cannot hold spaces; GitHub's may, but one spelling for both keeps them alike.
+    return list(dict.fromkeys(re.sub(r"\s+", "-", label.strip()) for label in owned))
 
 
 def content_hash(*parts: object) -> str:
