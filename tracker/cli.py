@@ -27,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstring paragraphs wrap as paragraphs
 )
 db_app = typer.Typer(help="Manage the database of action items.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
