@@ -266,3 +266,10 @@ def test_removed_item_gets_a_comment_and_stays_open_by_default(
     assert "leaves this ticket open" in jira.comments[key][0]
     run("sync")
     assert len(jira.comments[key]) == 1  # once
+
+
+def test_dry_run_checks_the_create_screen_too(jira: FakeJira, run) -> None:  # type: ignore[no-untyped-def]
+    jira.required_fields = {"customfield_10551": "Team"}
+    result = run("sync", "--dry-run")
+    assert result.code == 2 and "customfield_10551" in result.err
+    assert all(method == "GET" for method, _ in jira.log)

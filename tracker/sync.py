@@ -77,6 +77,8 @@ class SyncEngine:
                 self._take_remote(session, remote, report)
                 plan = self._plan(session, report)
                 if dry_run:
+                    if any(action == "create" for action, _, _ in plan):
+                        self.connector.check_create()  # reads only: a dry run finds these too
                     self._report_plan(plan, report)
                     return report
             mark = first_mark
