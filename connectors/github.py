@@ -68,7 +68,6 @@ class GitHubConnector:
         )
         self._repo = self._gh.get_repo(repo)
         self._write_interval = write_interval
-        self._max_wait = max_wait
         self._sleep = sleep
         self._clock = clock
         self._last_write = -1e9
@@ -188,9 +187,6 @@ class GitHubConnector:
     def _load(self, key: str) -> RemoteIssue:
         self.requests.reads += 1
         return _remote(self._repo.get_issue(int(key)))  # lazy: the first attribute read fetches it
-
-    def _issue_url(self, key: str) -> str:
-        return f"{self._repo.url}/issues/{key}"
 
     def _collect(self, pages: Any) -> list[RemoteIssue]:
         found: list[RemoteIssue] = []

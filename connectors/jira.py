@@ -211,7 +211,6 @@ class JiraConnector:
         problems = self._create_problems(screen)
         if problems:
             raise TrackerFatal("\n".join(f"{self.target}: {p}" for p in problems))  # a line each
-        self._screen = screen
         self._checked = True
 
     def _create_problems(self, screen: dict[str, dict[str, Any]]) -> list[str]:

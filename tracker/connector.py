@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from tracker.errors import ItemRejected
@@ -71,7 +71,6 @@ class TicketChange:
 class RequestCount:
     reads: int = 0
     writes: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:

@@ -27,8 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("open", "done", "wont_do")
-
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

@@ -137,6 +137,3 @@ class Vocabulary:
     def is_strong(self, title: str) -> bool:
         """Whether the title names measures outright (not only "Improvements", "Fixes")."""
         return self.classify(title) == "measures" and bool(self.strong.search(title))
-
-
-DEFAULT = Vocabulary.build()
