@@ -8,6 +8,7 @@ one line and exits with its `exit_code`. Anything else is a bug and keeps its tr
     ├── ConfigError       the configuration file is missing a value or has a wrong one (exit 2)
     ├── StoreError        the database cannot be reached, read, written or migrated (exit 2)
     ├── ParseError        one postmortem file cannot be read as markdown text (exit 1)
+    ├── SyncBusy          another sync holds this database's lock (exit 1)
     └── TrackerError      a tracker (GitHub, Jira) refused or failed a request
         ├── TrackerFatal      bad credentials, missing repository or project: stop (exit 2)
         ├── RateLimited       the request budget is spent; stop, resume later (exit 1)
@@ -39,6 +40,10 @@ class ConfigError(TrackError):
 
 class StoreError(TrackError):
     exit_code = 2
+
+
+class SyncBusy(TrackError):
+    """Another `track sync` is running on the same database."""
 
 
 class ParseError(TrackError):

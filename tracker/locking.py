@@ -17,13 +17,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from tracker.db import Store
-from tracker.errors import TrackError
+from tracker.errors import SyncBusy
 
 _LOCK_NAME = "track:sync"
-
-
-class SyncBusy(TrackError):
-    exit_code = 1
 
 
 @contextmanager
