@@ -266,7 +266,13 @@ class JiraConnector:
                     )
                 )
                 continue
-            made = next(created)
+            made = next(created, None)
+            if made is None:  # a 400 that names no element: the whole request was refused
+                reason = "; ".join(answer.get("errorMessages") or []) or "the request was refused"
+                results.append(
+                    ItemRejected(f"{self.target}: Jira refused to create the issue: {reason}")
+                )
+                continue
             results.append(
                 RemoteIssue(
                     key=made["key"],

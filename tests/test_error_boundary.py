@@ -1,0 +1,125 @@
+"""Client-library errors never cross into `tracker/`: every failure a connector meets becomes
+one of the project's own errors, named in the tree in tracker/errors.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+import responses
+
+import tracker.errors as errors
+from connectors.github import GitHubConnector
+from connectors.jira import JiraConnector
+from tracker.config import JiraTarget
+from tracker.connector import NewTicket, TicketChange
+from tracker.ticket import Marker
+
+STATUSES = [400, 401, 403, 404, 405, 409, 410, 422, 429, 500, 502, 503]
+TICKET = NewTicket("t", "b", ["postmortem-action"], Marker("u", "I", "t"))
+
+
+def test_every_error_is_in_the_documented_tree() -> None:
+    names = {c.__name__ for c in _subclasses(errors.TrackError)}
+    documented = set(
+        re.findall(
+            r"(\w+Error|\w+Fatal|\w+Limited|\w+Write|\w+Rejected|\w+Gone|\w+Unavailable|SyncBusy)",
+            errors.__doc__ or "",
+        )
+    )
+    assert names <= documented, names - documented
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls, *(s for sub in cls.__subclasses__() for s in _subclasses(sub))]
+
+
+def _github() -> GitHubConnector:
+    return GitHubConnector(
+        target="gh",
+        repo="acme/ops",
+        token="t",
+        tool_label="x",
+        write_interval=0,
+        max_wait=0,
+        sleep=lambda s: None,
+    )
+
+
+GITHUB_CALLS = {
+    "list": lambda c: list(c.changed_since(since=None)),
+    "get": lambda c: c.get(key="1"),
+    "create": lambda c: c.create(tickets=[TICKET]),
+    "update": lambda c: c.update(key="1", change=TicketChange(title="x")),
+    "comment": lambda c: c.comment(key="1", body="x"),
+}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("call", sorted(GITHUB_CALLS))
+def test_github_failures_become_track_errors(status: int, call: str) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for method in ("GET", "POST", "PATCH"):
+            mock.add(
+                method,
+                re.compile(r"https://api\.github\.com(:443)?/.*"),
+                status=status,
+                json={"message": "no"},
+            )
+        try:
+            result = GITHUB_CALLS[call](_github())
+        except errors.TrackError:
+            return
+        assert call == "create" and all(isinstance(r, errors.TrackError) for r in result)
+
+
+@pytest.mark.parametrize("call", sorted(GITHUB_CALLS))
+def test_github_network_failures_become_track_errors(call: str) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for method in ("GET", "POST", "PATCH"):
+            mock.add(
+                method,
+                re.compile(r"https://api\.github\.com(:443)?/.*"),
+                body=requests.ConnectionError("reset"),
+            )
+        with pytest.raises(errors.TrackError):
+            GITHUB_CALLS[call](_github())
+
+
+JIRA_CALLS = {
+    "list": lambda c: list(c.changed_since(since=None)),
+    "get": lambda c: c.get(key="OPS-1"),
+    "create": lambda c: c.create(tickets=[TICKET]),
+    "update": lambda c: c.update(key="OPS-1", change=TicketChange(title="x")),
+    "close": lambda c: c.update(key="OPS-1", change=TicketChange(close_as="completed")),
+    "comment": lambda c: c.comment(key="OPS-1", body="x"),
+    "check": lambda c: c.check_create(),
+}
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("call", sorted(JIRA_CALLS))
+def test_jira_failures_become_track_errors(status: int, call: str) -> None:
+    target = JiraTarget(
+        kind="jira", name="j", url="https://acme.atlassian.net", project="OPS", max_wait_seconds=0
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(
+            "GET",
+            "https://acme.atlassian.net/rest/api/2/serverInfo",
+            json={"deploymentType": "Cloud", "versionNumbers": [1001, 0, 0], "version": "1001.0.0"},
+        )
+        for method in ("GET", "POST", "PUT"):
+            mock.add(
+                method,
+                re.compile(r"https://acme\.atlassian\.net/rest/api/2/(?!serverInfo).*"),
+                status=status,
+                json={"errorMessages": ["no"], "errors": {}},
+            )
+        connector = JiraConnector(target, token="t", email="e@x", sleep=lambda s: None)
+        try:
+            result = JIRA_CALLS[call](connector)
+        except errors.TrackError:
+            return
+        assert call == "create" and all(isinstance(r, errors.TrackError) for r in result)
