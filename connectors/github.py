@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 
-from connectors.retry import Policy
+from connectors.retry import Policy, unexpected_answer
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
 from tracker.errors import (
     AmbiguousWrite,
@@ -193,7 +193,10 @@ class GitHubConnector:
         page = 0
         while True:
             self.requests.reads += 1
-            batch = pages.get_page(page)
+            try:
+                batch = pages.get_page(page)
+            except (TypeError, AttributeError) as exc:  # PyGithub built issues out of an HTML page
+                raise unexpected_answer(self.target, "GitHub", "list issues") from exc
             # Pull requests are issues too; reading `pull_request` of a plain issue would make
             # PyGithub fetch it (the key is absent), so tell them apart by their URL.
             found += [_remote(issue) for issue in batch if "/pull/" not in issue.html_url]
@@ -295,6 +298,8 @@ def _rate_limit_wait(error: Exception) -> float | None:
 
 
 def _remote(issue: Issue) -> RemoteIssue:
+    if not isinstance(issue.number, int) or not isinstance(issue.html_url, str):
+        raise unexpected_answer("github", "GitHub", "an issue request")
     return RemoteIssue(
         key=str(issue.number),
         url=issue.html_url,

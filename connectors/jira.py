@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from jira import JIRA, JIRAError
 
-from connectors.retry import Policy
+from connectors.retry import Policy, unexpected_answer
 from tracker.config import JiraTarget
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
 from tracker.errors import (
@@ -410,7 +410,15 @@ class JiraConnector:
                 data=json.dumps(body) if body is not None else None,
                 headers={"Content-Type": "application/json"},
             )
-            return response.json() if response.content else {}
+            if not response.content:
+                return {}
+            try:
+                data = response.json()
+            except ValueError as exc:
+                raise unexpected_answer(self.target, "Jira", f"{method} {path}") from exc
+            if not isinstance(data, list if path == "/user/search" else dict):
+                raise unexpected_answer(self.target, "Jira", f"{method} {path}")
+            return data
 
         return self._call(
             send,

@@ -17,10 +17,17 @@ from typing import TypeVar
 
 import requests
 
-from tracker.errors import AmbiguousWrite, RateLimited, TrackerUnavailable
+from tracker.errors import AmbiguousWrite, RateLimited, TrackerUnavailable, UnexpectedAnswer
 
 T = TypeVar("T")
 ATTEMPTS = 4
+
+
+def unexpected_answer(target: str, tracker: str, what: str) -> UnexpectedAnswer:
+    return UnexpectedAnswer(
+        f"{target}: {tracker} answered {what!r} with something that is not its API's JSON; "
+        "check the target's URL, and any proxy in between"
+    )
 
 
 @dataclass

@@ -3,6 +3,7 @@ one of the project's own errors, named in the tree in tracker/errors.py."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -22,12 +23,7 @@ TICKET = NewTicket("t", "b", ["postmortem-action"], Marker("u", "I", "t"))
 
 def test_every_error_is_in_the_documented_tree() -> None:
     names = {c.__name__ for c in _subclasses(errors.TrackError)}
-    documented = set(
-        re.findall(
-            r"(\w+Error|\w+Fatal|\w+Limited|\w+Write|\w+Rejected|\w+Gone|\w+Unavailable|SyncBusy)",
-            errors.__doc__ or "",
-        )
-    )
+    documented = set(re.findall(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b", errors.__doc__ or ""))
     assert names <= documented, names - documented
 
 
@@ -123,3 +119,61 @@ def test_jira_failures_become_track_errors(status: int, call: str) -> None:
         except errors.TrackError:
             return
         assert call == "create" and all(isinstance(r, errors.TrackError) for r in result)
+
+
+@pytest.mark.parametrize("status", [200, 502])
+@pytest.mark.parametrize("call", sorted(GITHUB_CALLS))
+def test_github_answers_that_are_not_json(status: int, call: str) -> None:
+    """A proxy's HTML page where GitHub's JSON should be."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for method in ("GET", "POST", "PATCH"):
+            mock.add(
+                method,
+                re.compile(r"https://api\.github\.com(:443)?/.*"),
+                status=status,
+                body="<html>proxy</html>",
+                content_type="text/html",
+            )
+        with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
+            GITHUB_CALLS[call](_github())
+
+
+@pytest.mark.parametrize("status", [200, 502])
+@pytest.mark.parametrize("call", sorted(JIRA_CALLS))
+def test_jira_answers_that_are_not_json(status: int, call: str) -> None:
+    target = JiraTarget(
+        kind="jira", name="j", url="https://acme.atlassian.net", project="OPS", max_wait_seconds=0
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(
+            "GET",
+            "https://acme.atlassian.net/rest/api/2/serverInfo",
+            json={"deploymentType": "Cloud", "versionNumbers": [1001, 0, 0], "version": "1001.0.0"},
+        )
+        for method in ("GET", "POST", "PUT"):
+            mock.add(
+                method,
+                re.compile(r"https://acme\.atlassian\.net/rest/api/2/(?!serverInfo).*"),
+                status=status,
+                body="<html>proxy</html>",
+                content_type="text/html",
+            )
+        connector = JiraConnector(target, token="t", email="e@x", sleep=lambda s: None)
+        with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
+            JIRA_CALLS[call](connector)
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 500, 503])
+def test_jira_server_info_failures_become_track_errors(status: int) -> None:
+    target = JiraTarget(
+        kind="jira", name="j", url="https://acme.atlassian.net", project="OPS", max_wait_seconds=0
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(
+            "GET",
+            re.compile(r"https://acme\.atlassian\.net/.*"),
+            status=status,
+            json={"errorMessages": ["no"]},
+        )
+        with pytest.raises(errors.TrackError):
+            JiraConnector(target, token="t", email="e@x", sleep=lambda s: None)

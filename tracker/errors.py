@@ -11,6 +11,7 @@ one line and exits with its `exit_code`. Anything else is a bug and keeps its tr
     ├── SyncBusy          another sync holds this database's lock (exit 1)
     └── TrackerError      a tracker (GitHub, Jira) refused or failed a request
         ├── TrackerFatal      bad credentials, missing repository or project: stop (exit 2)
+        │   └── UnexpectedAnswer  a success status with a body that is not the API's JSON
         ├── RateLimited       the request budget is spent; stop, resume later (exit 1)
         ├── TrackerUnavailable  5xx or network failure of a read or a repeatable write
         ├── AmbiguousWrite    a create was sent but its outcome is unknown (5xx, timeout, reset)
@@ -61,6 +62,10 @@ class TrackerError(TrackError):
 
 class TrackerFatal(TrackerError):
     exit_code = 2
+
+
+class UnexpectedAnswer(TrackerFatal):
+    """A proxy's or login page, or a URL that points somewhere else, where the API should be."""
 
 
 class RateLimited(TrackerError):
