@@ -362,3 +362,19 @@ def test_sync_without_paths_or_sources_syncs_what_is_stored(
     result = run("sync")
     assert result.code == 0, result.err
     assert len(github.issues) == 3
+
+
+def test_one_target_failing_does_not_stop_the_others(
+    github: FakeGitHub, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
+    config = (tmp_path / "track.yaml").read_text().replace("routing:\n  default: gh\n", "")
+    config += (
+        "  - kind: jira\n    name: jira\n    url: https://acme.atlassian.net\n    project: OPS\n"
+        "routing:\n  default: gh\n"
+    )
+    (tmp_path / "track.yaml").write_text(config)
+    result = sync(run)
+    assert result.code == 2
+    assert "jira: the environment variable JIRA_EMAIL holds no Jira account email" in result.err
+    assert len(github.issues) == 3  # the GitHub target still synced
