@@ -94,26 +94,32 @@ JIRA_CALLS = {
 }
 
 
+JIRA = "https://acme.atlassian.net"
+
+
+def _jira(mock: responses.RequestsMock, status: int, **answer: object) -> JiraConnector:
+    """A Jira connector whose serverInfo works and whose every other request gets `answer`."""
+    mock.add(
+        "GET",
+        f"{JIRA}/rest/api/2/serverInfo",
+        json={"deploymentType": "Cloud", "versionNumbers": [1001, 0, 0], "version": "1001.0.0"},
+    )
+    for method in ("GET", "POST", "PUT"):
+        mock.add(
+            method,
+            re.compile(rf"{re.escape(JIRA)}/rest/api/2/(?!serverInfo).*"),
+            status=status,
+            **answer,
+        )  # type: ignore[arg-type]
+    target = JiraTarget(kind="jira", name="j", url=JIRA, project="OPS", max_wait_seconds=0)
+    return JiraConnector(target, token="t", email="e@x", sleep=lambda s: None)
+
+
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize("call", sorted(JIRA_CALLS))
 def test_jira_failures_become_track_errors(status: int, call: str) -> None:
-    target = JiraTarget(
-        kind="jira", name="j", url="https://acme.atlassian.net", project="OPS", max_wait_seconds=0
-    )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(
-            "GET",
-            "https://acme.atlassian.net/rest/api/2/serverInfo",
-            json={"deploymentType": "Cloud", "versionNumbers": [1001, 0, 0], "version": "1001.0.0"},
-        )
-        for method in ("GET", "POST", "PUT"):
-            mock.add(
-                method,
-                re.compile(r"https://acme\.atlassian\.net/rest/api/2/(?!serverInfo).*"),
-                status=status,
-                json={"errorMessages": ["no"], "errors": {}},
-            )
-        connector = JiraConnector(target, token="t", email="e@x", sleep=lambda s: None)
+        connector = _jira(mock, status, json={"errorMessages": ["no"], "errors": {}})
         try:
             result = JIRA_CALLS[call](connector)
         except errors.TrackError:
@@ -141,24 +147,9 @@ def test_github_answers_that_are_not_json(status: int, call: str) -> None:
 @pytest.mark.parametrize("status", [200, 502])
 @pytest.mark.parametrize("call", sorted(JIRA_CALLS))
 def test_jira_answers_that_are_not_json(status: int, call: str) -> None:
-    target = JiraTarget(
-        kind="jira", name="j", url="https://acme.atlassian.net", project="OPS", max_wait_seconds=0
-    )
+    """A proxy's HTML page where Jira's JSON should be."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(
-            "GET",
-            "https://acme.atlassian.net/rest/api/2/serverInfo",
-            json={"deploymentType": "Cloud", "versionNumbers": [1001, 0, 0], "version": "1001.0.0"},
-        )
-        for method in ("GET", "POST", "PUT"):
-            mock.add(
-                method,
-                re.compile(r"https://acme\.atlassian\.net/rest/api/2/(?!serverInfo).*"),
-                status=status,
-                body="<html>proxy</html>",
-                content_type="text/html",
-            )
-        connector = JiraConnector(target, token="t", email="e@x", sleep=lambda s: None)
+        connector = _jira(mock, status, body="<html>proxy</html>", content_type="text/html")
         with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
             JIRA_CALLS[call](connector)
 
