@@ -43,6 +43,12 @@ def _github() -> GitHubConnector:
     )
 
 
+def _answer_github(mock: responses.RequestsMock, **answer: object) -> None:
+    """Every GitHub request gets `answer` (status, body...)."""
+    for method in ("GET", "POST", "PATCH"):
+        mock.add(method, re.compile(r"https://api\.github\.com(:443)?/.*"), **answer)  # type: ignore[arg-type]
+
+
 GITHUB_CALLS = {
     "list": lambda c: list(c.changed_since(since=None)),
     "get": lambda c: c.get(key="1"),
@@ -56,13 +62,7 @@ GITHUB_CALLS = {
 @pytest.mark.parametrize("call", sorted(GITHUB_CALLS))
 def test_github_failures_become_track_errors(status: int, call: str) -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in ("GET", "POST", "PATCH"):
-            mock.add(
-                method,
-                re.compile(r"https://api\.github\.com(:443)?/.*"),
-                status=status,
-                json={"message": "no"},
-            )
+        _answer_github(mock, status=status, json={"message": "no"})
         try:
             result = GITHUB_CALLS[call](_github())
         except errors.TrackError:
@@ -73,12 +73,7 @@ def test_github_failures_become_track_errors(status: int, call: str) -> None:
 @pytest.mark.parametrize("call", sorted(GITHUB_CALLS))
 def test_github_network_failures_become_track_errors(call: str) -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in ("GET", "POST", "PATCH"):
-            mock.add(
-                method,
-                re.compile(r"https://api\.github\.com(:443)?/.*"),
-                body=requests.ConnectionError("reset"),
-            )
+        _answer_github(mock, body=requests.ConnectionError("reset"))
         with pytest.raises(errors.TrackError):
             GITHUB_CALLS[call](_github())
 
@@ -132,14 +127,7 @@ def test_jira_failures_become_track_errors(status: int, call: str) -> None:
 def test_github_answers_that_are_not_json(status: int, call: str) -> None:
     """A proxy's HTML page where GitHub's JSON should be."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in ("GET", "POST", "PATCH"):
-            mock.add(
-                method,
-                re.compile(r"https://api\.github\.com(:443)?/.*"),
-                status=status,
-                body="<html>proxy</html>",
-                content_type="text/html",
-            )
+        _answer_github(mock, status=status, body="<html>proxy</html>", content_type="text/html")
         with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
             GITHUB_CALLS[call](_github())
 

@@ -27,9 +27,10 @@ from tracker.model import ParsedDocument, ParsedItem
 from tracker.parser import (
     DEFAULT_SETTINGS,
     ParserSettings,
+    decode_markdown,
     markdown_files,
     parse_text,
-    read_markdown,
+    read_file,
 )
 from tracker.schema import ActionItem, Incident, ItemEvent, SourceFile, utcnow
 
@@ -95,12 +96,12 @@ def ingest_paths(
 def ingest_file(
     store: Store, path: Path, key: str, *, root: Path, settings: ParserSettings = DEFAULT_SETTINGS
 ) -> FileReport:
-    data = path.read_bytes() if path.stat().st_size <= settings.max_bytes else b""
+    data = read_file(path, settings.max_bytes)  # read once: hashed, then parsed if it changed
     digest = content_hash(data, settings)
     with store.session() as session:
         if _unchanged(session, key, digest):
             return FileReport(key, "unchanged")
-    doc = parse_text(read_markdown(path, settings.max_bytes), key, settings)
+    doc = parse_text(decode_markdown(path, data), key, settings)
     incident_key = doc.incident.id if doc.incident.id_from_document else key
     with store.session() as session:
         lock(session.connection(), f"file:{key}")

@@ -77,6 +77,11 @@ def parse_text(
 
 def read_markdown(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The file's text, or a ParseError that says what is wrong with it."""
+    return decode_markdown(path, read_file(path, max_bytes))
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, or a ParseError when it is too large or cannot be read."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -85,9 +90,13 @@ def read_markdown(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
                 f"file is {size / 1048576:.1f} MiB, more than the {max_bytes / 1048576:.0f} MiB "
                 "a postmortem may have (parser.max_file_mb in the config)",
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ParseError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def decode_markdown(path: Path, data: bytes) -> str:
+    """The text of a file's bytes, or a ParseError when they are binary or not UTF-8."""
     if b"\x00" in data[:65536]:
         raise ParseError(str(path), "not a text file (binary content); give a markdown file")
     try:
