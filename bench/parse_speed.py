@@ -8,16 +8,14 @@ time markdown-it alone takes to tokenize the same text (the floor any parser bui
 
 from __future__ import annotations
 
-import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from tracker.markdown import parser  # noqa: E402
-from tracker.parser import parse_text  # noqa: E402
+from tracker.parse.document import parse_text  # noqa: E402
+from tracker.parse.markdown import parser  # noqa: E402
 
 
 def best_of(runs: int, work) -> float:  # type: ignore[no-untyped-def]
@@ -30,7 +28,10 @@ def best_of(runs: int, work) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    folders = [ROOT.parent / "shared" / "postmortems" / "real", ROOT / "tests" / "heldout" / "docs"]
+    folders = [
+        ROOT.parent / "shared" / "postmortems" / "real",
+        ROOT / "tests" / "parse" / "heldout" / "docs",
+    ]
     texts = [
         p.read_text(encoding="utf-8") for f in folders if f.exists() for p in sorted(f.glob("*.md"))
     ]

@@ -3,8 +3,8 @@
     python bench/parser_accuracy.py            # the real corpus (../shared) and the held-out set
     python bench/parser_accuracy.py -v         # also list every disagreement
 
-Labels: tests/corpus_expected.py (real public postmortems, read by hand) and
-tests/heldout/labels.json (documents written for this project, labelled without the parser).
+Labels: tests/parse/corpus_expected.py (real public postmortems, read by hand) and
+tests/parse/heldout/labels.json (documents written for this project, labelled without the parser).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "parse")]
 
 from tracker import parse_file  # noqa: E402
 
@@ -59,7 +59,7 @@ def main() -> None:
     else:
         print(f"real corpus: {real} not present")
     for folder in ("heldout", "heldout2", "heldout3", "heldout4"):
-        heldout = ROOT / "tests" / folder
+        heldout = ROOT / "tests" / "parse" / folder
         labels = json.loads((heldout / "labels.json").read_text())
         cases = (
             (heldout / "docs" / n, [e["snippet"] for e in v["items"]]) for n, v in labels.items()

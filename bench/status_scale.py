@@ -19,14 +19,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from tracker.db import open_store  # noqa: E402
-from tracker.render import render_status  # noqa: E402
-from tracker.schema import ActionItem, Incident, utcnow  # noqa: E402
-from tracker.status import status_report  # noqa: E402
+from tracker.report.render import render_status  # noqa: E402
+from tracker.report.status import status_report  # noqa: E402
+from tracker.store.database import open_store  # noqa: E402
+from tracker.store.schema import ActionItem, Incident, utcnow  # noqa: E402
 
 INCIDENTS = 10_000
 ITEMS_EACH = 10

@@ -15,17 +15,17 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "sync")]
 
 import responses  # noqa: E402
 from fake_github import FakeGitHub  # noqa: E402
 from fake_jira import FakeJira  # noqa: E402
 
-from connectors import connect  # noqa: E402
 from tracker.config import Config  # noqa: E402
-from tracker.db import open_store  # noqa: E402
-from tracker.ingest import ingest_paths  # noqa: E402
-from tracker.sync import SyncEngine  # noqa: E402
+from tracker.connectors import connect  # noqa: E402
+from tracker.store.database import open_store  # noqa: E402
+from tracker.store.ingest import ingest_paths  # noqa: E402
+from tracker.sync.engine import SyncEngine  # noqa: E402
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Connectors to trackers. `connect` builds the one a configured target names.
 
-    from connectors import connect
+    from tracker.connectors import connect
     connector = connect(target)     # GitHubConnector (kind: github) or JiraConnector (kind: jira)
 
 Credentials are read from the environment variables the target names; they are never logged
@@ -32,7 +32,7 @@ def _secret(target: AnyTarget, variable: str, what: str) -> str:
 
 def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) -> Connector:
     if isinstance(target, GitHubTarget):
-        from connectors.github import GitHubConnector
+        from tracker.connectors.github import GitHubConnector
 
         return GitHubConnector(
             target=target.name,
@@ -46,7 +46,7 @@ def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) 
             sleep=sleep or time.sleep,
         )
     assert isinstance(target, JiraTarget)
-    from connectors.jira import JiraConnector
+    from tracker.connectors.jira import JiraConnector
 
     email = (
         _secret(target, target.email_env, "Jira account email") if target.auth == "basic" else None

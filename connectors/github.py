@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 
-from connectors.retry import Policy, unexpected_answer
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
+from tracker.connectors.retry import Policy, unexpected_answer
 from tracker.errors import (
     AmbiguousWrite,
     ItemRejected,

@@ -25,9 +25,9 @@ from typing import Any, TypeVar
 
 from jira import JIRA, JIRAError
 
-from connectors.retry import Policy, unexpected_answer
 from tracker.config import JiraTarget
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
+from tracker.connectors.retry import Policy, unexpected_answer
 from tracker.errors import (
     AmbiguousWrite,
     ItemRejected,
@@ -35,7 +35,7 @@ from tracker.errors import (
     TrackerFatal,
     TrackerUnavailable,
 )
-from tracker.ticket import PROPERTY, marker_from_property, marker_property
+from tracker.marker import PROPERTY, marker_from_property, marker_property
 
 T = TypeVar("T")
 FIELDS = "summary,description,status,resolution,labels,assignee,updated,created"

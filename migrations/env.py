@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection `tracker.migrate` hands in.
+"""Alembic environment: runs on the connection `tracker.store.migrate` hands in.
 
 From a checkout, `alembic upgrade head`, `alembic check` and `alembic revision --autogenerate`
 use TRACK_DATABASE_URL, else a throw-away SQLite file.
@@ -12,7 +12,7 @@ import tempfile
 from alembic import context
 from sqlalchemy import create_engine
 
-from tracker.schema import Base
+from tracker.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

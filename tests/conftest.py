@@ -97,7 +97,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    from tracker.db import open_store
+    from tracker.store.database import open_store
 
     monkeypatch.setenv("TRACK_DATABASE_URL", db_url)
     opened = open_store(db_url)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from importlib.metadata import distribution
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -38,10 +41,47 @@ def test_installed_track_command_parses_the_examples() -> None:
     assert "Move static.example.com to automated ACME renewal" in done.stdout
 
 
-def test_wheel_carries_every_package_of_the_layout() -> None:
-    for name in ("tracker", "connectors", "migrations"):
+def test_wheel_carries_every_part_of_the_layout_inside_the_package() -> None:
+    for name in ("tracker", "tracker.connectors", "tracker.migrations", "tracker.parse"):
         module = importlib.import_module(name)
         assert module.__file__ is not None
+    example = files("tracker") / "config.example.yaml"
+    assert example.is_file() and "targets:" in example.read_text()
+
+
+@pytest.mark.skipif(not INSTALLED, reason="runs where scripts/check installed the built wheel")
+def test_the_installed_wheel_claims_only_its_own_top_level_names() -> None:
+    """site-packages gets `tracker` and the dist-info, never a generic `connectors` or
+    `migrations` that another distribution could also install."""
+    dist = distribution("track-postmortems")
+    record = dist.read_text("RECORD")
+    assert record is not None
+    tops = {line.split(",")[0].split("/")[0] for line in record.splitlines() if line}
+    tops.discard("..")  # the `track` script, installed into the venv's bin folder
+    assert tops == {"tracker", f"track_postmortems-{dist.version}.dist-info"}
+
+
+@pytest.mark.skipif(not INSTALLED, reason="runs where scripts/check installed the built wheel")
+def test_installed_track_migrates_a_new_database(tmp_path: Path) -> None:
+    track = Path(sys.executable).parent / "track"
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    done = subprocess.run(
+        [str(track), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "TRACK_DATABASE_URL": url},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "schema revision" in done.stdout
+    tables = sqlite3.connect(tmp_path / "new.db").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    assert {"incidents", "action_items", "remote_links", "alembic_version"} <= {
+        row[0] for row in tables
+    }
 
 
 def test_public_api_is_small_and_pinned() -> None:

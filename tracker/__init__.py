@@ -18,10 +18,10 @@ _HOMES = {
     "ParsedItem": "tracker.model",
     "ParseError": "tracker.errors",
     "TrackError": "tracker.errors",
-    "ParserSettings": "tracker.parser",
-    "markdown_files": "tracker.parser",
-    "parse_file": "tracker.parser",
-    "parse_text": "tracker.parser",
+    "ParserSettings": "tracker.parse.document",
+    "markdown_files": "tracker.parse.document",
+    "parse_file": "tracker.parse.document",
+    "parse_text": "tracker.parse.document",
 }
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 if TYPE_CHECKING:
     from tracker.errors import ParseError, TrackError
     from tracker.model import Incident, ParsedDocument, ParsedItem
-    from tracker.parser import ParserSettings, markdown_files, parse_file, parse_text
+    from tracker.parse.document import ParserSettings, markdown_files, parse_file, parse_text
 
 
 def __getattr__(name: str) -> Any:

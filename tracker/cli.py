@@ -19,8 +19,8 @@ from tracker.errors import TrackError, UsageError
 
 if TYPE_CHECKING:
     from tracker.config import Config
-    from tracker.db import Store
     from tracker.model import ParsedDocument
+    from tracker.store.database import Store
 
 app = typer.Typer(
     help="Make sure the lessons of an outage actually get done: track postmortem action items.",
@@ -102,8 +102,8 @@ def parse(
     others are still shown), 2 when a path does not exist or a folder holds no markdown.
     """
     from tracker.errors import ParseError
-    from tracker.parser import markdown_files, parse_file
-    from tracker.render import print_document, to_json
+    from tracker.parse.document import markdown_files, parse_file
+    from tracker.report.render import print_document, to_json
 
     settings = _load(config).parser.settings(tuple(heading or ()))
     docs: list[ParsedDocument] = []
@@ -131,8 +131,8 @@ def ingest(paths: PathsArgument = None, config: ConfigOption = None) -> None:
     Exit code 0 when every file was stored, 1 when some failed (the others are stored), 2 for
     a configuration or database problem.
     """
-    from tracker.ingest import ingest_paths
-    from tracker.render import print_ingest
+    from tracker.report.render import print_ingest
+    from tracker.store.ingest import ingest_paths
 
     settings = _load(config)
     store = _open_store(settings)
@@ -192,8 +192,8 @@ def status(
 
     With --items, list the open measures instead: what is open, who owns it, what is late.
     """
-    from tracker.render import render_items, render_status
-    from tracker.status import Filters, status_report
+    from tracker.report.render import render_items, render_status
+    from tracker.report.status import Filters, status_report
 
     settings = _load(config)
     filters = Filters(
@@ -203,7 +203,7 @@ def status(
     try:
         with store.session() as session:
             if items:
-                from tracker.items_report import item_rows
+                from tracker.report.items import item_rows
 
                 typer.echo(render_items(item_rows(session, filters), output.value), nl=False)
                 return
@@ -252,7 +252,7 @@ def sync(
     Exit code 0 when all went well, 1 when some items or files failed (the others were
     synced; failures are listed), 2 for a configuration, authentication or database problem.
     """
-    from tracker.run import run_sync
+    from tracker.sync.run import run_sync
 
     settings = _load(config)
     # Without PATHs or sources, sync what is stored (e.g. after `track ingest`).
@@ -272,8 +272,8 @@ def sync(
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create the database or bring its schema up to date (also done on first use)."""
-    from tracker.db import safe_url
-    from tracker.migrate import head_revision
+    from tracker.store.engine import safe_url
+    from tracker.store.migrate import head_revision
 
     settings = _load(config)
     store = _open_store(settings)
@@ -288,7 +288,8 @@ def _load(config: Path | None) -> Config:
 
 
 def _open_store(settings: Config) -> Store:
-    from tracker.db import database_url, open_store
+    from tracker.store.database import open_store
+    from tracker.store.engine import database_url
 
     return open_store(database_url(settings.database_url()))
 
@@ -298,9 +299,11 @@ def _source_paths(settings: Config, paths: list[Path] | None) -> list[Path]:
         return paths
     files = settings.source_files()
     if not files:
+        from tracker.config import example_config
+
         raise UsageError(
             "no postmortems to read: give PATH arguments, or list globs under `sources:` in the "
-            "config (see config.example.yaml)"
+            f"config (see {example_config()})"
         )
     return files
 

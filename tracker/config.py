@@ -23,9 +23,16 @@ from pydantic import (
 )
 
 from tracker.errors import ConfigError, UsageError
-from tracker.parser import DEFAULT_MAX_BYTES, ParserSettings
+from tracker.parse.document import DEFAULT_MAX_BYTES, ParserSettings
 
 DEFAULT_PATH = Path("track.yaml")
+
+
+def example_config() -> str:
+    """Where the installed package keeps the commented example of every key, for messages."""
+    from importlib.resources import files
+
+    return str(files("tracker") / "config.example.yaml")
 
 
 class ParserConfig(BaseModel):
@@ -262,7 +269,7 @@ def load_config(explicit: Path | None = None) -> Config:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: the config must be a mapping of keys (see config.example.yaml)")
+        raise ConfigError(f"{path}: the config must be a mapping of keys (see {example_config()})")
     try:
         config = Config.model_validate(raw)
         config._folder = path.resolve().parent
@@ -272,5 +279,5 @@ def load_config(explicit: Path | None = None) -> Config:
         key = ".".join(str(part) for part in first["loc"]) or "(top level)"
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            message = "unknown key (see config.example.yaml for the keys that exist)"
+            message = f"unknown key (the keys that exist are in {example_config()})"
         raise ConfigError(f"{path}: {key}: {message}") from exc

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from tracker.errors import ItemRejected
-from tracker.ticket import Marker, read_marker
+from tracker.marker import Marker, read_marker
 
 CloseReason = Literal["completed", "not_planned"]
 

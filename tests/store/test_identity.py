@@ -1,0 +1,229 @@
+"""Items keep their identity while the postmortem is edited; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.store.database import Store
+from tracker.store.ingest import IngestReport, ingest_paths
+from tracker.store.schema import ActionItem, Incident, ItemEvent, SourceFile
+
+LIST = """---
+id: INC-7
+title: Cache outage
+date: 2024-05-02
+---
+# Cache outage
+
+## Action items
+
+- Add alerting on Redis memory usage for the cache cluster
+- Write a runbook for failing over the cache cluster
+- Pin the Redis client library version in every service
+"""
+
+
+def ingest(store: Store, root: Path) -> IngestReport:
+    return ingest_paths(store, [root], root=root)
+
+
+def items(store: Store, *, removed: bool = False) -> dict[str, ActionItem]:
+    """Live items (or removed ones) by their first three words."""
+    with store.session() as session:
+        rows = session.scalars(select(ActionItem).order_by(ActionItem.position)).all()
+        return {
+            " ".join(i.text.split()[:3]): i for i in rows if (i.removed_at is not None) == removed
+        }
+
+
+def uids(store: Store) -> dict[str, str]:
+    return {key: item.uid for key, item in items(store).items()}
+
+
+@pytest.fixture
+def doc(tmp_path: Path) -> Path:
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    path = folder / "cache.md"
+    path.write_text(LIST)
+    return path
+
+
+def test_ingesting_twice_changes_nothing(store: Store, doc: Path) -> None:
+    first = ingest(store, doc.parent)
+    assert first.count("created") == 3
+    before = uids(store)
+    with store.session() as session:
+        events = session.scalar(select(func.count(ItemEvent.id)))
+    second = ingest(store, doc.parent)
+    assert [f.outcome for f in second.files] == ["unchanged"]
+    assert uids(store) == before
+    with store.session() as session:
+        assert session.scalar(select(func.count(ItemEvent.id))) == events
+        assert session.scalar(select(func.count(Incident.id))) == 1
+
+
+def test_reordering_keeps_identity(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    lines = LIST.splitlines()
+    doc.write_text("\n".join([*lines[:-3], lines[-1], lines[-3], lines[-2]]) + "\n")
+    report = ingest(store, doc.parent)
+    assert uids(store) == before
+    assert report.count("created") == report.count("removed") == 0
+
+
+def test_typo_fix_and_rewording_keep_identity(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    doc.write_text(
+        LIST.replace(
+            "Add alerting on Redis memory usage", "Add alerting on Redis memroy use"
+        ).replace("Write a runbook for failing over", "Write a run book on how to fail over")
+    )
+    report = ingest(store, doc.parent)
+    assert sorted(uids(store).values()) == sorted(before.values())
+    assert report.count("updated") == 2 and report.count("created") == 0
+    assert items(store)["Add alerting on"].text.startswith("Add alerting on Redis memroy use")
+
+
+def test_adding_owner_and_due_date_keeps_identity(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    doc.write_text(
+        LIST.replace(
+            "version in every service", "version in every service (owner: @kim) due 2024-07-01"
+        )
+    )
+    ingest(store, doc.parent)
+    assert uids(store) == before
+    pinned = items(store)["Pin the Redis"]
+    assert (pinned.owner, str(pinned.due)) == ("kim", "2024-07-01")
+
+
+def test_converting_the_list_to_a_table_keeps_identity(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    table = LIST.split("## Action items")[0] + (
+        "## Action items\n\n| Action item | Owner |\n|---|---|\n"
+        "| Add alerting on Redis memory usage for the cache cluster | ana |\n"
+        "| Write a runbook for failing over the cache cluster | bo |\n"
+        "| Pin the Redis client library version in every service | cy |\n"
+    )
+    doc.write_text(table)
+    ingest(store, doc.parent)
+    assert uids(store) == before
+    assert [i.owner for i in items(store).values()] == ["ana", "bo", "cy"]
+
+
+def test_new_measure_is_a_new_item(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    doc.write_text(LIST + "- Load-test the cache before the sales peak\n")
+    report = ingest(store, doc.parent)
+    after = uids(store)
+    assert report.count("created") == 1
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert "Load-test the cache" in after
+
+
+def test_deleted_measure_is_marked_removed_and_comes_back(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    doc.write_text(LIST.replace("- Write a runbook for failing over the cache cluster\n", ""))
+    report = ingest(store, doc.parent)
+    assert report.count("removed") == 1
+    gone = items(store, removed=True)
+    assert list(gone) == ["Write a runbook"]  # kept in the store, marked removed
+    assert gone["Write a runbook"].uid == before["Write a runbook"]
+
+    doc.write_text(LIST)
+    report = ingest(store, doc.parent)
+    assert report.count("restored") == 1
+    assert uids(store) == before
+    with store.session() as session:
+        kinds = session.scalars(
+            select(ItemEvent.kind)
+            .join(ActionItem)
+            .where(ActionItem.uid == before["Write a runbook"])
+            .order_by(ItemEvent.id)
+        ).all()
+    assert kinds == ["created", "removed", "restored"]
+
+
+def test_explicit_ids_win_over_text(store: Store, doc: Path) -> None:
+    doc.write_text(
+        "## Action items\n\n- Add alerting on memory <!-- id: mem-alert -->\n"
+        "- Write a runbook <!-- id: runbook -->\n"
+    )
+    ingest(store, doc.parent)
+    before = uids(store)
+    doc.write_text(
+        "## Action items\n\n- Page the on-call when eviction starts <!-- id: mem-alert -->\n"
+        "- Document the cache failover procedure <!-- id: runbook -->\n"
+    )
+    ingest(store, doc.parent)
+    after = {i.explicit_id: i.uid for i in items(store).values()}
+    assert after == {"mem-alert": before["Add alerting on"], "runbook": before["Write a runbook"]}
+
+
+def test_document_status_is_the_status_until_a_tracker_reports(store: Store, doc: Path) -> None:
+    doc.write_text(LIST.replace("- Pin the", "- [x] Pin the"))
+    ingest(store, doc.parent)
+    assert items(store)["Pin the Redis"].status == "done"
+    doc.write_text(LIST.replace("- Pin the", "- [ ] Pin the"))
+    ingest(store, doc.parent)
+    pinned = items(store)["Pin the Redis"]
+    assert pinned.status == "open"
+    with store.session() as session:
+        changes = session.execute(
+            select(ItemEvent.old_status, ItemEvent.new_status).where(
+                ItemEvent.item_id == pinned.id, ItemEvent.kind == "status"
+            )
+        ).all()
+    assert [tuple(c) for c in changes] == [("done", "open")]
+
+
+def test_incident_keeps_identity_when_a_file_with_an_id_moves(store: Store, doc: Path) -> None:
+    root = doc.parent
+    ingest(store, root)
+    before = uids(store)
+    moved = root / "2024" / "cache-outage.md"
+    moved.parent.mkdir()
+    doc.rename(moved)
+    ingest(store, root)
+    with store.session() as session:
+        incidents = session.scalars(select(Incident)).all()
+        sources = session.scalars(select(SourceFile.path)).all()
+    assert [(i.key, i.source_path) for i in incidents] == [("INC-7", "2024/cache-outage.md")]
+    assert sources == ["2024/cache-outage.md"]
+    assert uids(store) == before
+
+
+def test_incident_without_an_id_is_its_path_under_the_root(store: Store, tmp_path: Path) -> None:
+    root = tmp_path / "pm"
+    (root / "2023").mkdir(parents=True)
+    (root / "2023" / "db.md").write_text("# DB\n\n## Action items\n- Add replica\n")
+    ingest_paths(store, [root / "2023" / "db.md"], root=root)
+    ingest_paths(store, [root], root=root)  # the same file named through its folder
+    with store.session() as session:
+        assert session.scalars(select(Incident.key)).all() == ["2023/db.md"]
+
+
+def test_two_files_claiming_one_id_is_an_error_for_the_second(store: Store, doc: Path) -> None:
+    (doc.parent / "copy.md").write_text(LIST.replace("Pin the Redis", "Something else to pin"))
+    report = ingest(store, doc.parent)
+    assert [f.outcome for f in report.files] == ["ingested", "failed"]
+    assert "already used by cache.md" in (report.failed[0].error or "")
+
+
+def test_failed_file_leaves_the_others_intact(store: Store, doc: Path) -> None:
+    ingest(store, doc.parent)
+    before = uids(store)
+    (doc.parent / "broken.md").write_bytes(b"\x00\x01binary")
+    report = ingest(store, doc.parent)
+    assert [f.outcome for f in report.files] == ["failed", "unchanged"]
+    assert uids(store) == before

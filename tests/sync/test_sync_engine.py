@@ -1,0 +1,364 @@
+"""The sync engine against an in-memory tracker: never a duplicate, never a lost item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import Clock, FakeTracker
+from sqlalchemy import func, select
+
+from tracker.config import Config, GitHubTarget
+from tracker.connector import NewTicket, RemoteIssue
+from tracker.errors import RateLimited
+from tracker.report.status import status_report
+from tracker.store.database import Store, open_store
+from tracker.store.ingest import ingest_paths
+from tracker.store.schema import ActionItem, ItemEvent, RemoteLink
+from tracker.sync.engine import SyncEngine, SyncReport
+
+DOC = """---
+id: INC-1
+title: Queue outage
+date: 2024-08-01
+service: orders
+---
+## Action items
+
+- [P1] Alert on queue age over five minutes (owner: alice) [detect]
+- Load-test consumers before each release @bob
+- [x] Restore the concurrency default
+"""
+
+
+def config(**target: object) -> Config:
+    return Config.model_validate(
+        {
+            "targets": [
+                {
+                    "kind": "github",
+                    "name": "gh",
+                    "repo": "acme/ops",
+                    "owners": {"alice": "alice-gh"},
+                    **target,
+                }
+            ],
+            "routing": {"default": "gh"},
+        }
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def tracker(clock: Clock) -> FakeTracker:
+    return FakeTracker(clock)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    (folder / "queue.md").write_text(DOC)
+    return folder
+
+
+def sync(
+    store: Store,
+    tracker: FakeTracker,
+    clock: Clock,
+    root: Path,
+    *,
+    cfg: Config | None = None,
+    **options: object,
+) -> SyncReport:
+    cfg = cfg or config()
+    ingest_paths(store, [root], root=root)
+    engine = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock, **options)  # type: ignore[arg-type]
+    tracker.requests.reads = tracker.requests.writes = 0
+    return engine.run()
+
+
+def issue_for(tracker: FakeTracker, words: str) -> RemoteIssue:
+    return next(i for i in tracker.issues.values() if words in i.title)
+
+
+def test_first_sync_creates_one_ticket_per_item(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    report = sync(store, tracker, clock, root)
+    assert report.count("created") == 3 and not report.failed
+    alert = issue_for(tracker, "Alert on queue age")
+    assert alert.title == "[INC-1] Alert on queue age over five minutes"
+    assert set(alert.labels) == {"postmortem-action", "priority:P1", "type:detect"}
+    assert alert.assignees == ("alice-gh",)
+    assert alert.marker is not None and alert.marker.incident == "INC-1"
+    load = issue_for(tracker, "Load-test")
+    assert load.assignees == ()
+    assert "bob (no fake user is mapped to this owner, so the ticket is unassigned)" in (
+        load.body or ""
+    )
+    restored = issue_for(tracker, "Restore the concurrency")
+    assert (restored.state, restored.state_reason) == ("closed", "completed")
+
+
+def test_second_sync_changes_nothing_and_costs_one_request(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    before = dict(tracker.issues)
+    clock.now += __import__("datetime").timedelta(minutes=5)
+    report = sync(store, tracker, clock, root)
+    assert report.changes == [] and report.unchanged == 3
+    assert tracker.requests.total == 1
+    assert tracker.issues == before
+
+
+def test_document_edit_updates_only_what_the_tool_owns(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    alert = issue_for(tracker, "Alert on queue age")
+    tracker.edit(
+        alert.key,
+        body="Context from the on-call.\n\n" + (alert.body or "") + "\n\nMore notes.",
+        labels=(*alert.labels, "team:orders"),
+    )
+    load = issue_for(tracker, "Load-test")
+    tracker.edit(load.key, title="Load-test consumers (renamed by a person)")
+    (root / "queue.md").write_text(
+        DOC.replace("over five minutes", "over 5 minutes")
+        .replace("before each release", "before every release")
+        .replace("[P1]", "[P2]")
+    )
+    report = sync(store, tracker, clock, root)
+    assert report.count("updated") == 2 and report.count("created") == 0
+    alert = tracker.issues[alert.key]
+    assert alert.title == "[INC-1] Alert on queue age over 5 minutes"
+    assert (alert.body or "").startswith("Context from the on-call.") and (
+        alert.body or ""
+    ).endswith("More notes.")
+    assert "> Alert on queue age over 5 minutes" in (alert.body or "")
+    assert set(alert.labels) == {"postmortem-action", "priority:P2", "type:detect", "team:orders"}
+    assert tracker.issues[load.key].title == "Load-test consumers (renamed by a person)"
+    assert "before every release" in (tracker.issues[load.key].body or "")
+
+
+def test_completion_comes_back(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    tracker.close(issue_for(tracker, "Alert").key, "completed")
+    tracker.close(issue_for(tracker, "Load-test").key, "not_planned")
+    report = sync(store, tracker, clock, root)
+    assert (report.count("done"), report.count("wont_do")) == (1, 1)
+    with store.session() as session:
+        statuses = {
+            text: status
+            for text, status in session.execute(select(ActionItem.text, ActionItem.status))
+        }
+        counts = status_report(session).incidents[0].counts
+    assert statuses["Alert on queue age over five minutes"] == "done"
+    assert statuses["Load-test consumers before each release"] == "wont_do"
+    assert (counts.done, counts.wont_do, counts.percent_complete) == (2, 1, 100.0)
+
+    tracker.reopen(issue_for(tracker, "Load-test").key)
+    report = sync(store, tracker, clock, root)
+    assert report.count("reopened") == 1
+    with store.session() as session:
+        events = session.execute(
+            select(ItemEvent.old_status, ItemEvent.new_status, ItemEvent.source)
+            .join(ActionItem)
+            .where(ActionItem.text.like("Load-test%"), ItemEvent.kind == "status")
+            .order_by(ItemEvent.at)
+        ).all()
+    assert [tuple(e) for e in events] == [("open", "wont_do", "gh"), ("wont_do", "open", "gh")]
+
+
+def test_lost_database_adopts_instead_of_creating(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    tracker.close(issue_for(tracker, "Alert").key)
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        report = sync(fresh, tracker, clock, root)
+        assert report.count("created") == 0 and report.count("adopted") == 3
+        assert len(tracker.issues) == 3
+        with fresh.session() as session:
+            uids = set(session.scalars(select(ActionItem.uid)))
+            status = {
+                text: status
+                for text, status in session.execute(select(ActionItem.text, ActionItem.status))
+            }
+        assert uids == {i.marker.uid for i in tracker.issues.values() if i.marker}
+        assert status["Alert on queue age over five minutes"] == "done"
+        again = sync(fresh, tracker, clock, root)
+        assert again.changes == [] and tracker.requests.total == 1
+    finally:
+        fresh.close()
+
+
+def test_ambiguous_create_is_not_duplicated(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    tracker.fail_next_create_after_applying = True
+    report = sync(store, tracker, clock, root)
+    assert report.count("created") == 3 and not report.failed
+    assert len(tracker.issues) == 3
+
+
+def test_crash_after_a_create_leaves_no_duplicate(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    real_create = tracker.create_one
+
+    def create_then_die(*, ticket: NewTicket) -> RemoteIssue:
+        real_create(ticket=ticket)
+        raise KeyboardInterrupt  # killed after GitHub created the issue, before the store recorded it
+
+    tracker.create_one = create_then_die  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        sync(store, tracker, clock, root)
+    tracker.create_one = real_create  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert len(tracker.issues) == 3
+    assert (report.count("adopted"), report.count("created")) == (1, 2)
+
+
+def test_rate_limit_stops_cleanly_and_the_next_run_resumes(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    real_create = tracker.create_one
+    calls = {"n": 0}
+
+    def limited(*, ticket: NewTicket) -> RemoteIssue:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RateLimited("fake: rate limit", retry_after=3600)
+        return real_create(ticket=ticket)
+
+    tracker.create_one = limited  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert report.stopped and report.count("created") == 1 and report.failed
+    tracker.create_one = real_create  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert report.count("created") == 2 and len(tracker.issues) == 3
+
+
+def test_removed_item_is_reported_then_closed_when_configured(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    (root / "queue.md").write_text(
+        DOC.replace("- Load-test consumers before each release @bob\n", "")
+    )
+    report = sync(store, tracker, clock, root)
+    assert (
+        report.count("removed") == 1
+        and tracker.issues[issue_for(tracker, "Load-test").key].state == "open"
+    )
+    assert sync(store, tracker, clock, root).count("removed") == 0  # reported once
+
+    (root / "queue.md").write_text(
+        DOC.replace("- Alert on", "- Page on").replace(
+            "[P1] Alert on queue age over five minutes (owner: alice) [detect]", "Nothing"
+        )
+    )
+    report = sync(store, tracker, clock, root, cfg=config(close_removed=True))
+    closed = [c for c in report.changes if c.kind == "closed"]
+    assert len(closed) == 1
+    alert = issue_for(tracker, "Alert on queue age")
+    assert (alert.state, alert.state_reason) == ("closed", "not_planned")
+    assert "removed from the postmortem" in tracker.comments[alert.key][0]
+    with store.session() as session:
+        assert session.scalar(select(func.count(ActionItem.id))) >= 3  # never deleted
+
+
+def test_deleted_ticket_is_reported_and_others_still_sync(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    tracker.delete(issue_for(tracker, "Alert").key)
+    (root / "queue.md").write_text(
+        DOC.replace("five minutes", "5 minutes").replace("each release", "every release")
+    )
+    report = sync(store, tracker, clock, root)
+    failed = [c for c in report.changes if c.kind == "failed"]
+    assert len(failed) == 1 and "is gone" in (failed[0].message or "")
+    assert report.count("updated") == 1
+    assert sync(store, tracker, clock, root).count("failed") == 0  # not retried forever
+
+
+def test_drafts_wait_for_review(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    (root / "queue.md").write_text(DOC.replace("service: orders", "service: orders\nstatus: draft"))
+    assert sync(store, tracker, clock, root).count("created") == 0
+    assert sync(store, tracker, clock, root, include_drafts=True).count("created") == 3
+
+
+def test_routing_by_front_matter_field(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    cfg = Config.model_validate(
+        {
+            "targets": [
+                {"kind": "github", "name": "gh", "repo": "acme/ops"},
+                {"kind": "github", "name": "payments", "repo": "acme/pay"},
+            ],
+            "routing": {
+                "default": "gh",
+                "rules": [{"target": "payments", "match": {"service": "ORDERS"}}],
+            },
+        }
+    )
+    assert sync(store, tracker, clock, root, cfg=cfg).count("created") == 0  # routed to payments
+    engine = SyncEngine(store, tracker, cfg.target("payments"), cfg.routing, clock=clock)
+    assert engine.run().count("created") == 3
+
+
+def test_dry_run_touches_nothing(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    ingest_paths(store, [root], root=root)
+    cfg = config()
+    plan = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock).run(dry_run=True)
+    assert plan.count("created") == 3 and tracker.issues == {} and tracker.requests.writes == 0
+    with store.session() as session:
+        assert session.scalar(select(func.count(RemoteLink.id))) == 0
+    assert sync(store, tracker, clock, root).count("created") == 3
+
+
+def test_github_target_maps_owners_case_insensitively() -> None:
+    target = GitHubTarget(
+        kind="github", name="gh", repo="a/b", owners={"Alice@Example.com": "alice"}
+    )
+    assert target.login_for("alice@example.com") == "alice"
+    assert target.login_for("@Alice@example.com") == "alice"
+    assert target.login_for("bob") is None
+
+
+def test_ticking_the_postmortem_closes_the_ticket_without_flapping(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    (root / "queue.md").write_text(
+        DOC.replace("- Load-test consumers", "- [x] Load-test consumers")
+    )
+    report = sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    assert (load.state, load.state_reason) == ("closed", "completed")
+    assert report.count("reopened") == 0
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Load-test%"))).one()
+        kinds = session.execute(
+            select(ItemEvent.old_status, ItemEvent.new_status).where(
+                ItemEvent.item_id == item.id, ItemEvent.kind == "status"
+            )
+        ).all()
+    assert item.status == "done"
+    assert [tuple(k) for k in kinds] == [("open", "done")]

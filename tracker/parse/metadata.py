@@ -1,0 +1,266 @@
+"""Facts written inside an item's text: owner, due date, priority, type, status, ticket refs.
+
+`read_facts` returns them with the text cleaned of the tags it consumed ("[P1]", "TODO:",
+"(owner: bob)"), so the text reads as the measure itself. Words in running prose stay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from tracker.parse.dates import ANY_DATE, parse_date
+from tracker.parse.phrases import (
+    TYPE_SYNONYMS,
+    TYPES,
+    meta_part,
+    normalize_priority,
+    normalize_type,
+    status_word,
+    ticket_in_text,
+    ticket_in_url,
+)
+from tracker.parse.segments import UNASSIGNED, take_segments
+
+_STATUS_TAG = re.compile(
+    r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed|planned|investigating|"
+    r"in progress|not started|shipped|blocked)\s*[:\-–—])\s*",
+    re.I,
+)
+_DONE_SUFFIX = re.compile(
+    r"\s*[\(\[](?:done|completed|fixed|resolved|merged|shipped|deployed|landed)\b"
+    r"[^\)\]]{0,40}[\)\]]\s*\.?$"
+    # or a last sentence such as "Done in grafana."
+    r"|(?:^\s*|(?<=[.!?])\s+)(?:done|completed|fixed|shipped)\b(?:[^.!?]|[.!?](?=\S)){0,120}[.!]?$",
+    re.I,
+)
+# ✅ done, ⬜ open, ❌ dropped (won't do: neither open nor done)
+_STATUS_EMOJI = re.compile(
+    r"^\s*(?:(?P<done>✅|✔️|✔|☑️|☑)|(?P<open>⬜|☐|🔲|⏳|🚧)|(?P<dropped>❌|🚫))\s*"
+)
+_CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+")
+_PRIORITY_TAG = re.compile(r"^\s*\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+|\s*\[(?P<q>P[0-4])\]", re.I)
+_PRIORITY = re.compile(
+    r"\bpriority\s*[:=]?\s*(?P<word>P[0-4]|critical|urgent|highest|high|medium|low|lowest)\b"
+    r"|(?<![\w-])(?P<p>P[0-4])(?![\w-])",
+    re.I,
+)
+_OWNER_CLAUSE = re.compile(
+    r"\s*[\(\[]\s*(?:owner|owners|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*"
+    r"(?P<who>[^\)\],;]+?)\s*[\)\]]",
+    re.I,
+)
+_OWNER_INLINE = re.compile(
+    r"\b(?:owner|assignee|assigned to|owned by|dri)\s*[:=]\s*"
+    r"(?P<who>@?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an email
+    r"|@?[\w.-]+(?:\s+[A-Z][\w-]+(?=\s*(?:$|[,.;\)\]])))?)",  # a handle, or a first and last name
+    re.I,
+)
+_WILL = re.compile(r"^(?P<who>[A-Z][a-z]+) will\b")
+_NOT_NAMES = set(
+    [
+        "We",
+        "They",
+        "It",
+        "This",
+        "That",
+        "The",
+        "Everyone",
+        "Someone",
+        "Nobody",
+        "Team",
+        "He",
+        "She",
+        "You",
+        "I",
+        "Ops",
+        "Engineering",
+        "Support",
+        "Management",
+        "Nothing",
+    ]
+)
+_DATE_MENTION = re.compile(rf"\s*@(?P<when>{ANY_DATE})", re.I)
+_MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
+_DUE = re.compile(
+    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|on|before|no later than|eta"
+    r"|target(?: date)?|(?:estimated|expected|planned) completion(?: date)?|complete by)"
+    r"\s*[:=]?\s*"
+    rf"(?P<when>{ANY_DATE})\s*[\)\]]?",
+    re.I,
+)
+_TYPE_TAG = re.compile(
+    r"\s*[\(\[](?:type\s*[:=]\s*)?(?P<t>" + "|".join(TYPES + tuple(TYPE_SYNONYMS)) + r")[\)\]]"
+    r"|\btype\s*[:=]\s*(?P<u>\w+)",
+    re.I,
+)
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+_ID_COMMENT = re.compile(r"^(?:track[-:\s]*)?id\s*[:=]\s*(?P<id>[\w.:/-]+)$", re.I)
+
+
+@dataclass(frozen=True)
+class Facts:
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    priority: str | None = None
+    type: str | None = None
+    status: str | None = None
+    tracker_ref: str | None = None
+    explicit_id: str | None = None
+
+
+def explicit_id(comments: list[str]) -> str | None:
+    for comment in comments:
+        match = _ID_COMMENT.match(comment.strip())
+        if match:
+            return match.group("id")
+    return None
+
+
+_BRACKETS = re.compile(r"\s*[\(\[](?P<body>[^\(\)\[\]]{1,160})[\)\]]")
+
+
+def _take_brackets(facts: Facts) -> Facts:
+    """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)"."""
+    found: dict[str, object] = {}
+    text = facts.text
+    for match in reversed(list(_BRACKETS.finditer(facts.text))):
+        parts = [meta_part(p) for p in re.split(r"\s*[,;]\s*", match.group("body")) if p.strip()]
+        if parts and all(parts):
+            for part in parts:
+                for key, value in part.items():  # type: ignore[union-attr]
+                    found.setdefault(key, value)
+            text = text[: match.start()] + text[match.end() :]
+    return replace(facts, text=text, **found)  # type: ignore[arg-type]
+
+
+def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Facts:  # type: ignore[assignment]
+    """Pull owner, due date, priority, type, status and ticket refs out of an item's text."""
+    body, segments = take_segments(text)
+    facts = Facts(text=body, explicit_id=explicit_id(list(comments)))
+    facts = replace(facts, **{k: v for k, v in segments.items() if k != "owner"})  # type: ignore[arg-type]
+    if "owner" in segments:
+        facts = replace(facts, owner=str(segments["owner"]))
+    facts = _take_brackets(facts)
+    facts = _take_status(facts)
+    facts = _take_priority(facts)
+    facts = _take_due(facts)
+    facts = _take_owner(facts)
+    facts = _take_type(facts)
+    urls = [*links, *_BARE_URL.findall(text)]
+    ref = next((url for url in urls if ticket_in_url(url)), None) or facts.tracker_ref
+    owner = facts.owner if facts.owner != UNASSIGNED else None  # "· Unassigned ·"
+    return replace(
+        facts, text=_tidy(facts.text), tracker_ref=ref or ticket_in_text(text), owner=owner
+    )
+
+
+_TRAILING_TAGS = re.compile(
+    r"(?:\s*[—–-]?\s*(?:@[\w-]+|[A-Z][A-Z0-9]{1,9}-\d+|[\w.-]+/[\w.-]+#\d+|#\d{2,}))+\s*$"
+)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _TRAILING_TAGS.sub("", text) or text  # "... game day @sam", "... release — ORD-77"
+    text = re.sub(r"\s+([,.;:])(?=\s|$)", r"\1", text)
+    text = re.sub(r"\(\s*\)|\[\s*\]", "", text).strip()
+    return text.strip(" -–—:;,") or text
+
+
+def _take_status(facts: Facts) -> Facts:
+    text = facts.text
+    status = None
+    box = _CHECKBOX.match(text)
+    if box:
+        status = "open" if box.group("mark") == " " else "done"
+        text = text[box.end() :]
+    tag = _STATUS_TAG.match(text)
+    if tag:
+        status = status_word(tag.group("b") or tag.group("w"))
+        text = text[tag.end() :]
+    suffix = _DONE_SUFFIX.search(text)
+    if suffix:
+        status = "done"
+        text = text[: suffix.start()]
+    if text.rstrip().endswith(("✅", "✔️", "✔")):
+        status = "done"
+        text = text.rstrip().rstrip("✅✔️")
+    emoji = _STATUS_EMOJI.match(text)
+    if emoji:
+        status = {"done": "done", "open": "open"}.get(emoji.lastgroup or "")
+        text = text[emoji.end() :]
+    return replace(facts, text=text, status=status or facts.status)
+
+
+def _take_priority(facts: Facts) -> Facts:
+    if facts.priority:
+        return facts
+    text = facts.text
+    tag = _PRIORITY_TAG.search(text)
+    if tag and (tag.start() == 0 or tag.group("q")):
+        value = tag.group("p") or tag.group("q")
+        return replace(
+            facts, text=text[: tag.start()] + " " + text[tag.end() :], priority=value.upper()
+        )
+    match = _PRIORITY.search(text)
+    if match:
+        return replace(facts, priority=normalize_priority(match.group("word") or match.group("p")))
+    return facts
+
+
+def _take_owner(facts: Facts) -> Facts:
+    if facts.owner:
+        return facts
+    text = facts.text
+    clause = _OWNER_CLAUSE.search(text)
+    if clause:
+        who = clause.group("who").strip().lstrip("@")
+        return replace(facts, text=text[: clause.start()] + text[clause.end() :], owner=who)
+    inline = _OWNER_INLINE.search(text)
+    if inline:
+        who = inline.group("who").strip().lstrip("@").rstrip(".,;")
+        return replace(facts, text=text[: inline.start()] + text[inline.end() :], owner=who)
+    mention = _MENTION.search(text)
+    if mention:
+        who = mention.group("who")
+        surname = re.match(r"\s+([A-Z][\w'’-]+)\b", text[mention.end() :])
+        if who[:1].isupper() and surname:  # "@Jonas Eberle", as Notion writes people
+            who = f"{who} {surname.group(1)}"
+        return replace(facts, owner=who)
+    will = _WILL.match(text)
+    if will and will.group("who") not in _NOT_NAMES:
+        return replace(facts, owner=will.group("who"))  # "Aisha will set up ..."
+    return facts
+
+
+def _take_due(facts: Facts) -> Facts:
+    if facts.due:
+        return facts
+    mentioned = _DATE_MENTION.search(facts.text)  # "@March 28, 2025", as Notion writes dates
+    if mentioned and parse_date(mentioned.group("when")):
+        text = facts.text[: mentioned.start()] + facts.text[mentioned.end() :]
+        return replace(facts, text=text, due=parse_date(mentioned.group("when")))
+    match = _DUE.search(facts.text)
+    if not match:
+        return facts
+    when = parse_date(match.group("when"))
+    if when is None:
+        return facts
+    text = facts.text
+    if match.group(0).lstrip().startswith(("(", "[")) or re.match(r"\s*due", match.group(0), re.I):
+        text = text[: match.start()] + " " + text[match.end() :]
+    return replace(facts, text=text, due=when)
+
+
+def _take_type(facts: Facts) -> Facts:
+    if facts.type:
+        return facts
+    match = _TYPE_TAG.search(facts.text)
+    if not match:
+        return facts
+    value = normalize_type(match.group("t") or match.group("u"))
+    text = facts.text[: match.start()] + " " + facts.text[match.end() :]
+    return replace(facts, text=text, type=value)
