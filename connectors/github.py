@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from github import Auth, Github, GithubException
 from github.Issue import Issue
@@ -67,6 +69,9 @@ class GitHubConnector:
             lazy=True,  # objects are fetched only when read: no request for the repository itself
         )
         self._repo = self._gh.get_repo(repo)
+        api_host = (urlsplit(api_url).hostname or "").lower()
+        web_host = "github.com" if api_host == "api.github.com" else api_host
+        self._hosts = {api_host, web_host, f"www.{web_host}"}
         self._write_interval = write_interval
         self._sleep = sleep
         self._clock = clock
@@ -117,6 +122,23 @@ class GitHubConnector:
 
     def check_create(self) -> None:
         """GitHub has no create screen to check: labels are made on first use."""
+
+    def own_key(self, ref: str) -> str | None:
+        """`#12`, `acme/ops#12` or an issue URL of this repository (on github.com, the
+        Enterprise host, or the API) names issue 12 here."""
+        ref = ref.strip()
+        if match := re.fullmatch(r"#(\d+)", ref):
+            return match.group(1)
+        if match := re.fullmatch(r"([\w.-]+/[\w.-]+)#(\d+)", ref):
+            return match.group(2) if self._is_repo(match.group(1)) else None
+        url = urlsplit(ref)
+        path = re.fullmatch(r"(?:/api/v3)?(?:/repos)?/([\w.-]+/[\w.-]+)/issues/(\d+)/?", url.path)
+        if url.scheme in ("http", "https") and path and (url.hostname or "") in self._hosts:
+            return path.group(2) if self._is_repo(path.group(1)) else None
+        return None
+
+    def _is_repo(self, name: str) -> bool:
+        return name.lower() == self.repo_name.lower()
 
     def get(self, *, key: str) -> RemoteIssue:
         return self._call(

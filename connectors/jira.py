@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -108,6 +109,16 @@ class JiraConnector:
         )
         wanted = set(uids)
         return {i.marker.uid: i for i in self._search(jql) if i.marker and i.marker.uid in wanted}
+
+    def own_key(self, ref: str) -> str | None:
+        """`OPS-12`, or this Jira's `/browse/OPS-12` URL, names issue OPS-12 of this project."""
+        ref = ref.strip()
+        base = re.escape(self.config.url.rstrip("/"))
+        match = re.fullmatch(rf"(?:{base}/browse/)?([A-Za-z][A-Za-z0-9_]*-\d+)/?(?:[#?]\S*)?", ref)
+        if match is None:
+            return None
+        key = match.group(1).upper()
+        return key if key.split("-")[0] == self.config.project.upper() else None
 
     def _scope(self) -> str:
         project, label = jql_value(self.config.project), jql_value(self.config.tool_label)
@@ -368,7 +379,9 @@ class JiraConnector:
         if field is None:
             return None  # the workflow sets the resolution itself
         allowed = [str(v.get("name")) for v in field.get("allowedValues") or []]
-        if reason == "not_planned":
+        if reason == "duplicate":
+            choices = ["Duplicate", *self.config.wont_do_resolutions]
+        elif reason == "not_planned":
             choices = [self.config.removed_resolution, *self.config.wont_do_resolutions]
         else:
             choices = ["Done", "Fixed", "Resolved", "Complete"]

@@ -89,6 +89,12 @@ class _TargetBase(BaseModel):
     postmortem_url: str | None = None
     timeout_seconds: float = Field(default=30, gt=0, le=600)
     max_wait_seconds: float = Field(default=900, ge=0)
+    # a create that got no answer is not sent again until this long has passed and a look for
+    # its marker found nothing (docs/sync.md, "Never a duplicate")
+    unconfirmed_wait_seconds: float = Field(default=900, ge=0, le=7 * 86400)
+    # several tickets carrying one item's marker: keep the oldest; report the others, or
+    # close them as duplicates with a comment naming the kept one
+    duplicates: Literal["report", "close"] = "report"
 
     @field_validator("postmortem_url")
     @classmethod
@@ -211,6 +217,16 @@ class Config(BaseModel):
             if name is not None and name not in names:
                 raise ValueError(f"routing names target {name!r}, which is not under targets")
         return self
+
+    def unrouted_problem(self) -> str | None:
+        """Why, with several targets, nothing would tell which one an incident goes to."""
+        if len(self.targets) > 1 and self.routing.default is None and not self.routing.rules:
+            names = ", ".join(t.name for t in self.targets)
+            return (
+                f"{len(self.targets)} targets ({names}) and no routing: set routing.default "
+                "to one of them, or add routing.rules"
+            )
+        return None
 
     def target(self, name: str) -> AnyTarget:
         for target in self.targets:

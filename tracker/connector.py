@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 from tracker.errors import ItemRejected
 from tracker.marker import Marker, read_marker
 
-CloseReason = Literal["completed", "not_planned"]
+CloseReason = Literal["completed", "not_planned", "duplicate"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,11 @@ class Connector(Protocol):
         ...
 
     def get(self, *, key: str) -> RemoteIssue: ...
+
+    def own_key(self, ref: str) -> str | None:
+        """The key of this target's ticket that a reference names ("#12", "acme/ops#12", an
+        issue URL; "OPS-12"), or None when it names another project, tracker or nothing."""
+        ...
 
     def update(self, *, key: str, change: TicketChange) -> RemoteIssue: ...
 

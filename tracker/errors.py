@@ -8,7 +8,7 @@ one line and exits with its `exit_code`. Anything else is a bug and keeps its tr
     ├── ConfigError       the configuration file is missing a value or has a wrong one (exit 2)
     ├── StoreError        the database cannot be reached, read, written or migrated (exit 2)
     ├── ParseError        one postmortem file cannot be read as markdown text (exit 1)
-    ├── SyncBusy          another sync holds this database's lock (exit 1)
+    ├── SyncBusy          another sync holds this database's lock (exit 75, EX_TEMPFAIL)
     └── TrackerError      a tracker (GitHub, Jira) refused or failed a request
         ├── TrackerFatal      bad credentials, missing repository or project: stop (exit 2)
         │   └── UnexpectedAnswer  a success status with a body that is not the API's JSON
@@ -44,7 +44,10 @@ class StoreError(TrackError):
 
 
 class SyncBusy(TrackError):
-    """Another `track sync` is running on the same database."""
+    """Another `track sync` is running on the same database: try again later. Its own exit
+    code (EX_TEMPFAIL from sysexits.h) lets cron and CI tell an overlap from a failure."""
+
+    exit_code = 75
 
 
 class ParseError(TrackError):

@@ -111,7 +111,7 @@ def test_db_upgrade_reports_the_revision(
     monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     result = run("db", "upgrade")
     assert result.code == 0
-    assert "is at schema revision 0002" in result.out
+    assert "is at schema revision 0003" in result.out
 
 
 def test_models_and_migrations_do_not_drift(db_url: str) -> None:

@@ -65,6 +65,9 @@ class FakeTracker:
     def check_create(self) -> None:
         pass
 
+    def own_key(self, ref: str) -> str | None:
+        return ref[1:] if ref.startswith("#") and ref[1:].isdigit() else None
+
     def create(self, *, tickets: list[NewTicket]) -> list[RemoteIssue | ItemRejected]:
         return [self.create_one(ticket=ticket) for ticket in tickets]
 

@@ -129,18 +129,29 @@ def test_lost_database_adopts_by_the_issue_property(
     assert jira.requests_made() - before == 1 + 2  # serverInfo, two pages of 100
 
 
-@pytest.mark.parametrize(
-    "fault",
-    [
-        Fault("POST", r"/issue/bulk$", status=502, after_applying=True),
-        Fault("POST", r"/issue/bulk$", reset=True),
-    ],
-)
-def test_uncertain_bulk_create_makes_no_duplicates(jira: FakeJira, run, fault: Fault) -> None:  # type: ignore[no-untyped-def]
-    jira.faults.append(replace(fault))  # a fresh copy: parameters are shared between runs
+def test_bulk_create_answered_502_after_applying_is_found_at_once(jira: FakeJira, run) -> None:  # type: ignore[no-untyped-def]
+    jira.faults.append(Fault("POST", r"/issue/bulk$", status=502, after_applying=True))
     result = run("sync")
     assert result.code == 0, result.err
     assert len(jira.issues) == 3
+    assert sum(1 for method, path in jira.log if path == "/issue/bulk") == 1
+
+
+def test_reset_bulk_create_waits_for_the_window_then_creates_once(
+    jira: FakeJira, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The whole bulk of a reset create waits: never sent twice in a run, nor while the window
+    lasts; after it, a look for the markers finds none and the bulk is sent once more."""
+    jira.faults.append(Fault("POST", r"/issue/bulk$", reset=True))
+    first = run("sync")
+    assert first.code == 1 and first.out.count("jira: unconfirmed") == 3
+    assert len(jira.issues) == 0
+    assert run("sync").code == 1 and len(jira.issues) == 0
+    write_config(tmp_path, unconfirmed_wait_seconds=0, **({} if jira.cloud else {"auth": "bearer"}))
+    after = run("sync")
+    assert after.code == 0, after.err + after.out
+    assert len(jira.issues) == 3
+    assert sum(1 for method, path in jira.log if path == "/issue/bulk") == 2
 
 
 def test_rate_limit_429_is_waited_out(jira: FakeJira, run, sleeps: list[float]) -> None:  # type: ignore[no-untyped-def]

@@ -1,10 +1,13 @@
 """The store's tables, as typed SQLAlchemy models. Migrations in `migrations/` build them.
 
-incidents      one per postmortem (key: front-matter id, else path under the source root)
-source_files   the file an incident was last read from, with its content hash
-action_items   one per measure; `uid` is the identity written into tracker tickets
-remote_links   an item's ticket in a tracker: key, URL, last state seen there
-item_events    every change of an item's status or presence, with its time
+incidents        one per postmortem (key: front-matter id, else path under the source root)
+source_files     the file an incident was last read from, with its content hash
+action_items     one per measure; `uid` is the identity written into tracker tickets
+remote_links     an item's ticket in a tracker: key, URL, last state seen there
+pending_creates  a create sent to a tracker whose outcome is not known yet (docs/sync.md)
+duplicate_tickets  further tickets carrying an item's marker, beside the one kept
+sync_state       per target: how far the tracker has been read
+item_events      every change of an item's status or presence, with its time
 """
 
 from __future__ import annotations
@@ -67,10 +70,17 @@ class Incident(Base):
     date: Mapped[dt.date | None] = mapped_column(Date)
     source_path: Mapped[str] = mapped_column(String(1000))
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # when an ingest covering all sources found the postmortem's file gone (None: it is there)
+    removed_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     items: Mapped[list[ActionItem]] = relationship(back_populates="incident")
+
+    @property
+    def keyed_by_path(self) -> bool:
+        """The incident has no front-matter id: its key is its file's path."""
+        return self.key == self.source_path
 
 
 class SourceFile(Base):
@@ -140,8 +150,41 @@ class RemoteLink(Base):
     )  # a different remote title is a person's
     labels_written: Mapped[list[str] | None] = mapped_column(JSON)
     pushed_hash: Mapped[str | None] = mapped_column(String(64))  # of what the tool last wrote
+    # created: by this tool; adopted: found by its marker; named: the postmortem names the
+    # ticket, so the tool only reads it and never writes to it
+    origin: Mapped[str] = mapped_column(String(20), default="created", server_default="created")
 
     item: Mapped[ActionItem] = relationship(back_populates="links")
+
+
+class PendingCreate(Base):
+    """A create was (or is about to be) sent and no answer said what became of it. The item
+    waits: a listing that shows its marker links it; after the target's
+    `unconfirmed_wait_seconds` a look for the marker decides whether to send it again."""
+
+    __tablename__ = "pending_creates"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("action_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class DuplicateTicket(Base):
+    """A ticket carrying the marker of an item that already has a (kept, older) ticket."""
+
+    __tablename__ = "duplicate_tickets"
+
+    target: Mapped[str] = mapped_column(String(200), primary_key=True)
+    remote_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"))
+    kept_key: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    remote_state: Mapped[str | None] = mapped_column(String(50))
+    found_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column()  # closed by the tool as a duplicate
 
 
 class SyncState(Base):

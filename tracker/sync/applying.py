@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tracker.connector import NewTicket, RemoteIssue, TicketChange
+from tracker.connector import RemoteIssue, TicketChange
 from tracker.errors import AmbiguousWrite, ItemRejected, TicketGone, TrackerError
-from tracker.store.schema import RemoteLink
+from tracker.store.schema import DuplicateTicket, PendingCreate, RemoteLink
 from tracker.sync.listing import see
 from tracker.sync.planning import REMOVED
 from tracker.sync.ticket import splice
@@ -47,15 +48,18 @@ class Applier:
             self._create(batch, report)
             done += len(batch)
             self._advance(done, len(steps))
+        handlers = {
+            "link": lambda step: self._link_named(step, report),
+            "update": lambda step: self._update(step.item_id, step.desired, report),
+            "remove": lambda step: self._remove(step.item_id, report),
+            "close_duplicate": lambda step: self._close_duplicate(step, report),
+        }
         for step in others:
             try:
-                if step.action == "update":
-                    self._update(step.item_id, step.desired, report)
-                else:
-                    self._remove(step.item_id, report)
+                handlers[step.action](step)
             except (ItemRejected, TicketGone, AmbiguousWrite) as exc:
                 report.changes.append(Change("failed", step.desired.title, message=str(exc)))
-                if isinstance(exc, TicketGone):
+                if isinstance(exc, TicketGone) and step.action in ("update", "remove"):
                     self._mark_deleted(step.item_id)
             done += 1
             self._advance(done, len(steps))
@@ -66,59 +70,164 @@ class Applier:
             self.progress(done, total)
 
     def _create(self, batch: list[Step], report: SyncReport) -> None:
-        """Create a batch of tickets; a create that may have happened is looked for first."""
-        tickets = [step.desired.ticket() for step in batch]
-        before = self.context.clock()
-        results: list[RemoteIssue | TrackerError]
+        """Create a batch of tickets, never sending one twice without knowing the first is
+        lost: each is pending (in the store) before it is sent, and a create that got no
+        answer stays pending for a later run to confirm (docs/sync.md, "Never a duplicate")."""
+        earlier = [step for step in batch if step.sent_at is not None]
+        found = self._look_for(
+            earlier, min((s.sent_at for s in earlier if s.sent_at), default=None)
+        )
+        for step in earlier:
+            if (issue := found.get(step.desired.identity.uid)) is not None:
+                self._record_created(step, issue, origin="adopted")
+                report.changes.append(Change("adopted", step.desired.title, issue.url))
+        sending = [step for step in batch if step.desired.identity.uid not in found]
+        if not sending:
+            return
+        sent_at = self._mark_pending(sending)
         try:
-            results = list(self.connector.create(tickets=tickets))
+            results: list[RemoteIssue | TrackerError] = list(
+                self.connector.create(tickets=[step.desired.ticket() for step in sending])
+            )
         except AmbiguousWrite as exc:
-            results = self._resolve_ambiguous(tickets, before, exc)
-        for step, result in zip(batch, results, strict=True):
-            desired = step.desired
-            if isinstance(result, TrackerError):
-                report.changes.append(Change("failed", desired.title, message=str(result)))
-                continue
-            issue = result
-            if desired.close:
-                try:
-                    issue = self.connector.update(
-                        key=issue.key, change=TicketChange(close_as="completed")
-                    )
-                except (ItemRejected, TicketGone) as exc:
-                    report.changes.append(Change("failed", desired.title, issue.url, str(exc)))
-            self._record_created(step.item_id, desired, issue)
-            report.changes.append(Change("created", desired.title, issue.url))
+            landed = self._look_for(sending, sent_at)  # a look now; never a second send
+            results = [landed.get(step.desired.identity.uid) or exc for step in sending]
+        except TrackerError:
+            self._clear_pending(sending)  # refused or rate limited: nothing was created
+            raise
+        for step, result in zip(sending, results, strict=True):
+            self._created(step, result, report)
 
-    def _resolve_ambiguous(
-        self, tickets: list[NewTicket], before: dt.datetime, exc: AmbiguousWrite
-    ) -> list[RemoteIssue | TrackerError]:
-        uids = [ticket.identity.uid for ticket in tickets]
-        found = self.connector.find_created(uids=uids, since=before - OVERLAP)
-        missing = [ticket for ticket in tickets if ticket.identity.uid not in found]
-        again: dict[str, RemoteIssue | TrackerError] = {}
-        if missing:
-            created: list[RemoteIssue | TrackerError]
+    def _created(self, step: Step, result: RemoteIssue | TrackerError, report: SyncReport) -> None:
+        desired = step.desired
+        if isinstance(result, AmbiguousWrite):
+            message = f"{result}; it is not sent again until its ticket shows up or "
+            message += f"{self.target.unconfirmed_wait_seconds:g}s have passed"
+            report.changes.append(Change("unconfirmed", desired.title, message=message))
+            return
+        if isinstance(result, TrackerError):
+            self._clear_pending([step])
+            report.changes.append(Change("failed", desired.title, message=str(result)))
+            return
+        issue = result
+        if desired.close:
             try:
-                created = list(self.connector.create(tickets=missing))
-            except AmbiguousWrite as second:
-                created = [second] * len(missing)  # found and adopted by the next run, if it exists
-            again = {t.identity.uid: r for t, r in zip(missing, created, strict=True)}
-        return [found.get(uid) or again[uid] for uid in uids]
+                issue = self.connector.update(
+                    key=issue.key, change=TicketChange(close_as="completed")
+                )
+            except (ItemRejected, TicketGone) as exc:
+                report.changes.append(Change("failed", desired.title, issue.url, str(exc)))
+        self._record_created(step, issue)
+        report.changes.append(Change("created", desired.title, issue.url))
 
-    def _record_created(self, item_id: int, desired: Desired, issue: RemoteIssue) -> None:
+    def _look_for(self, steps: list[Step], since: dt.datetime | None) -> dict[str, RemoteIssue]:
+        """Tickets already carrying these items' markers, created since `since` (and a
+        margin for the clocks of this machine and the tracker)."""
+        if not steps or since is None:
+            return {}
+        uids = [step.desired.identity.uid for step in steps]
+        return self.connector.find_created(uids=uids, since=since - OVERLAP)
+
+    def _mark_pending(self, steps: list[Step]) -> dt.datetime:
+        now = self.context.clock()
+        with self.context.store.session() as session:
+            for step in steps:
+                pending = session.get(PendingCreate, (step.item_id, self.target.name))
+                if pending is None:
+                    session.add(
+                        PendingCreate(item_id=step.item_id, target=self.target.name, sent_at=now)
+                    )
+                else:
+                    pending.sent_at, pending.attempts = now, pending.attempts + 1
+        return now
+
+    def _clear_pending(self, steps: list[Step]) -> None:
+        with self.context.store.session() as session:
+            self._delete_pending(session, [step.item_id for step in steps])
+
+    def _delete_pending(self, session: Session, item_ids: list[int]) -> None:
+        session.execute(
+            delete(PendingCreate).where(
+                PendingCreate.item_id.in_(item_ids), PendingCreate.target == self.target.name
+            )
+        )
+
+    def _record_created(self, step: Step, issue: RemoteIssue, *, origin: str = "created") -> None:
+        desired = step.desired
+        same = origin == "created"  # a ticket found rather than answered: update it to be sure
         with self.context.store.session() as session:
             link = RemoteLink(
-                item_id=item_id,
+                item_id=step.item_id,
                 target=self.target.name,
                 kind=self.target.kind,
                 remote_key=issue.key,
-                title_written=desired.title,
+                title_written=desired.title if same else None,
                 labels_written=desired.labels,
-                pushed_hash=desired.hash,
+                pushed_hash=desired.hash if same else None,
+                origin=origin,
             )
             see(self.context, link, issue)
             session.add(link)
+            self._delete_pending(session, [step.item_id])
+
+    def _link_named(self, step: Step, report: SyncReport) -> None:
+        """The postmortem names this target's ticket for the measure: track that ticket, write
+        nothing to it; a key that does not exist gets a ticket of the tool's own instead."""
+        assert step.key is not None
+        try:
+            issue = self.connector.get(key=step.key)
+        except TicketGone:
+            report.changes.append(
+                Change(
+                    "failed",
+                    step.desired.title,
+                    message=f"names {step.key}, which does not "
+                    "exist in this target; fix the reference (a ticket is created meanwhile)",
+                )
+            )
+            self._create([replace(step, action="create", key=None)], report)
+            return
+        with self.context.store.session() as session:
+            link = RemoteLink(
+                item_id=step.item_id,
+                target=self.target.name,
+                kind=self.target.kind,
+                remote_key=issue.key,
+                labels_written=[],
+                origin="named",
+            )
+            see(self.context, link, issue)
+            session.add(link)
+        report.changes.append(
+            Change("linked", step.desired.title, issue.url, "named in the postmortem")
+        )
+
+    def _close_duplicate(self, step: Step, report: SyncReport) -> None:
+        assert step.key is not None
+        with self.context.store.session() as session:
+            duplicate = session.get(DuplicateTicket, (self.target.name, step.key))
+            assert duplicate is not None
+            kept = (
+                session.scalar(
+                    select(RemoteLink.url).where(
+                        RemoteLink.item_id == step.item_id, RemoteLink.target == self.target.name
+                    )
+                )
+                or duplicate.kept_key
+            )
+        self.connector.comment(
+            key=step.key,
+            body=f"Duplicate of {kept}: that ticket tracks this postmortem measure; track closed "
+            "this one, which carries the same marker.",
+        )
+        issue = self.connector.update(key=step.key, change=TicketChange(close_as="duplicate"))
+        with self.context.store.session() as session:
+            duplicate = session.get(DuplicateTicket, (self.target.name, step.key))
+            assert duplicate is not None
+            duplicate.closed_at, duplicate.remote_state = self.context.clock(), issue.state
+        report.changes.append(
+            Change("closed", step.desired.title, issue.url, f"duplicate of {kept}")
+        )
 
     def _update(self, item_id: int, desired: Desired, report: SyncReport) -> None:
         with self.context.store.session() as session:
@@ -157,6 +266,11 @@ class Applier:
         with self.context.store.session() as session:
             link = self._link(session, item_id)
             key, text, url = link.remote_key, link.item.text, link.url
+            why = (
+                f"its postmortem file {link.item.incident.source_path} was removed"
+                if link.item.incident.removed_at is not None
+                else "it was removed from the postmortem"
+            )
         close = self.target.close_removed
         if close:
             url = self.connector.update(key=key, change=TicketChange(close_as="not_planned")).url
@@ -166,7 +280,7 @@ class Applier:
             )
             self.connector.comment(
                 key=key,
-                body=f"This measure was removed from the postmortem; track {outcome}. "
+                body=f"This measure is no longer tracked: {why}; track {outcome}. "
                 "It is kept for the record, never deleted.",
             )
         with self.context.store.session() as session:
@@ -174,9 +288,7 @@ class Applier:
             link.pushed_hash = REMOVED
             if close:
                 link.remote_state, link.state_reason = "closed", "not_planned"
-        report.changes.append(
-            Change("closed" if close else "removed", text, url, "removed from the postmortem")
-        )
+        report.changes.append(Change("closed" if close else "removed", text, url, why))
 
     def _mark_deleted(self, item_id: int) -> None:
         with self.context.store.session() as session:

@@ -53,8 +53,10 @@ class SyncEngine:
         try:
             remote = list(connector.changed_since(since=since))
             first_mark = high_water(since, remote)
+            named = self.listing.fetch_named()
             with store.session(commit=not dry_run) as session:
                 self.listing.take(session, remote, report)
+                self.listing.take_named(session, named, report)
                 steps = plan(
                     self.context,
                     session,

@@ -1,16 +1,26 @@
 """Reading the tracker: pair each listed ticket with its item by the marker, adopt tickets the
-store does not know (a lost database), and take completion from them."""
+store does not know (a lost database), keep one ticket per item when several carry its marker,
+and take completion from them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracker.connector import RemoteIssue
+from tracker.errors import TicketGone
 from tracker.store.identity import match_items
-from tracker.store.schema import ActionItem, Incident, ItemEvent, RemoteLink
+from tracker.store.schema import (
+    ActionItem,
+    DuplicateTicket,
+    Incident,
+    ItemEvent,
+    PendingCreate,
+    RemoteLink,
+)
 from tracker.sync.planning import desired_for
 from tracker.sync.ticket import splice
 from tracker.sync.values import Change, Incoming, SyncContext, SyncReport, remote_status
@@ -23,36 +33,146 @@ class Listing:
 
     def take(self, session: Session, remote: Iterable[RemoteIssue], report: SyncReport) -> None:
         """Record what the listed tickets say: their state, and completion for their items."""
-        issues = [issue for issue in remote if issue.marker is not None]
-        links = {
-            link.remote_key: link
-            for link in session.scalars(select(RemoteLink).where(RemoteLink.target == self.target))
-        }
-        uids = {m.uid for m in (i.marker for i in issues) if m}
+        listed = list(remote)
+        links = {link.remote_key: link for link in self._links(session)}
+        duplicates = self._known_duplicates(session, listed)
+        for issue in listed:
+            link = links.get(issue.key)
+            if issue.marker is None and link is not None:  # a ticket the postmortem names
+                see(self.context, link, issue)
+                self._take_status(session, link.item, issue, report)
+        groups: dict[str, list[RemoteIssue]] = {}
+        for issue in listed:
+            if issue.marker is not None and issue.key not in duplicates:
+                groups.setdefault(issue.marker.uid, []).append(issue)
         items = {
             item.uid: item
-            for item in session.scalars(select(ActionItem).where(ActionItem.uid.in_(uids)))
+            for item in session.scalars(select(ActionItem).where(ActionItem.uid.in_(groups)))
         }
-        unknown = [
-            i for i in issues if i.key not in links and i.marker and i.marker.uid not in items
-        ]
-        items.update(self._adopt(session, unknown))
-        for issue in issues:
-            marker = issue.marker
-            assert marker is not None
-            link = links.get(issue.key)
-            item = link.item if link is not None else items.get(marker.uid)
+        unknown = [g[0] for uid, g in groups.items() if uid not in items]
+        items.update(self._adopt(session, [i for i in unknown if i.key not in links]))
+        by_item = {link.item_id: link for link in links.values()}
+        for uid, group in groups.items():
+            item = items.get(uid) or next(
+                (links[i.key].item for i in group if i.key in links), None
+            )
             if item is None:
-                report.changes.append(
-                    Change("orphan", marker.text, issue.url, "no item in the store has this marker")
-                )
+                for issue in group:
+                    text = issue.marker.text if issue.marker else issue.title
+                    report.changes.append(
+                        Change("orphan", text, issue.url, "no item in the store has this marker")
+                    )
                 continue
-            if link is None:
-                link = self._link_adopted(session, item, issue)
-                links[issue.key] = link
-                report.changes.append(Change("adopted", item.text, issue.url))
+            self._take_group(session, item, group, by_item.get(item.id), report)
+
+    def _take_group(
+        self,
+        session: Session,
+        item: ActionItem,
+        group: list[RemoteIssue],
+        link: RemoteLink | None,
+        report: SyncReport,
+    ) -> None:
+        """One item's listed tickets: the oldest is its ticket, any other is a duplicate."""
+        listed = {issue.key: issue for issue in group}
+        keys = set(listed) | ({link.remote_key} if link is not None else set())
+        kept = min(keys, key=age_order)
+        for extra in sorted(keys - {kept}, key=age_order):
+            url = listed[extra].url if extra in listed else (link.url if link else None)
+            state = listed[extra].state if extra in listed else None
+            self._record_duplicate(session, item, extra, kept, url, state, report)
+        issue = listed.get(kept)
+        if link is None:
+            assert issue is not None
+            link = self._link_adopted(session, item, issue)
+            report.changes.append(Change("adopted", item.text, issue.url))
+        elif link.remote_key != kept:
+            assert issue is not None  # the kept ticket is older than the linked one: it was listed
+            link.remote_key, link.origin = kept, "adopted"
+            link.pushed_hash = link.title_written = None  # what it says is not known: update it
+        if issue is not None:
             see(self.context, link, issue)
             self._take_status(session, item, issue, report)
+
+    def fetch_named(self) -> dict[str, RemoteIssue | TicketGone]:
+        """The tickets postmortems name, as they are now: they carry no label for the listing
+        to find them by, so each costs one read a run (`take_named` records them)."""
+        query = select(RemoteLink.remote_key).where(
+            RemoteLink.target == self.target,
+            RemoteLink.origin == "named",
+            RemoteLink.remote_state != "deleted",
+        )
+        with self.context.store.session(commit=False) as session:
+            keys = list(session.scalars(query))
+        answers: dict[str, RemoteIssue | TicketGone] = {}
+        for key in keys:  # no transaction is open while the tracker answers
+            try:
+                answers[key] = self.context.connector.get(key=key)
+            except TicketGone as exc:
+                answers[key] = exc
+        return answers
+
+    def take_named(
+        self, session: Session, answers: dict[str, RemoteIssue | TicketGone], report: SyncReport
+    ) -> None:
+        if not answers:
+            return
+        for link in self._links(session):
+            answer = answers.get(link.remote_key)
+            if isinstance(answer, TicketGone):
+                link.remote_state = "deleted"
+                report.changes.append(Change("failed", link.item.text, link.url, str(answer)))
+            elif answer is not None:
+                see(self.context, link, answer)
+                self._take_status(session, link.item, answer, report)
+
+    def _links(self, session: Session) -> list[RemoteLink]:
+        return list(session.scalars(select(RemoteLink).where(RemoteLink.target == self.target)))
+
+    def _known_duplicates(
+        self, session: Session, listed: list[RemoteIssue]
+    ) -> dict[str, DuplicateTicket]:
+        known = {
+            d.remote_key: d
+            for d in session.scalars(
+                select(DuplicateTicket).where(DuplicateTicket.target == self.target)
+            )
+        }
+        for issue in listed:
+            if issue.key in known:
+                known[issue.key].remote_state, known[issue.key].url = issue.state, issue.url
+        return known
+
+    def _record_duplicate(
+        self,
+        session: Session,
+        item: ActionItem,
+        key: str,
+        kept: str,
+        url: str | None,
+        state: str | None,
+        report: SyncReport,
+    ) -> None:
+        session.add(
+            DuplicateTicket(
+                target=self.target,
+                remote_key=key,
+                item_id=item.id,
+                kept_key=kept,
+                url=url,
+                remote_state=state,
+                found_at=self.context.clock(),
+            )
+        )
+        action = "closing it" if self.context.target.duplicates == "close" else "left as it is"
+        report.changes.append(
+            Change(
+                "duplicate",
+                item.text,
+                url,
+                f"another ticket carries this measure's marker; keeping the older {kept}, {action}",
+            )
+        )
 
     def _adopt(self, session: Session, issues: list[RemoteIssue]) -> dict[str, ActionItem]:
         """Pair tickets whose uid the store lacks (a lost database) with items, by the identity
@@ -98,8 +218,15 @@ class Listing:
             title_written=issue.title if same else None,
             labels_written=[label for label in desired.labels if label in issue.labels],
             pushed_hash=desired.hash if same else None,
+            origin="adopted",
         )
         session.add(link)
+        # a create whose answer was lost (or a run killed after sending it): confirmed now
+        session.execute(
+            delete(PendingCreate).where(
+                PendingCreate.item_id == item.id, PendingCreate.target == self.target
+            )
+        )
         session.flush()
         return link
 
@@ -128,6 +255,12 @@ class Listing:
         )
         kind = {"done": "done", "wont_do": "wont_do", "open": "reopened"}[new]
         report.changes.append(Change(kind, item.text, issue.url))
+
+
+def age_order(key: str) -> tuple[tuple[int, int | str], ...]:
+    """Tickets of one target in the order they were created: keys count up (GitHub's issue
+    numbers, a Jira project's OPS-1, OPS-2, ...), compared number by number."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", key) if p)
 
 
 def see(context: SyncContext, link: RemoteLink, issue: RemoteIssue) -> None:

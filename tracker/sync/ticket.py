@@ -40,6 +40,7 @@ class ItemView:
     priority: str | None
     type: str | None
     details: str | None
+    reference: str | None = None  # a ticket elsewhere the postmortem names for this measure
 
 
 def title(view: ItemView) -> str:
@@ -84,6 +85,7 @@ def section(
         ("Due", view.due),
         ("Priority", view.priority),
         ("Type", view.type),
+        ("Tracked in", view.reference),
     ]
     begin, end = _DELIMITERS[flavor]
     lines = [begin, ("bq. " if jira else "> ") + view.text, ""]

@@ -16,7 +16,9 @@ from tracker.sync.ticket import content_hash
 
 @dataclass
 class Change:
-    kind: str  # created, updated, adopted, done, wont_do, reopened, removed, closed, failed, orphan
+    # created, linked, updated, adopted, done, wont_do, reopened, removed, closed, failed,
+    # orphan, duplicate, unconfirmed
+    kind: str
     item: str
     ticket: str | None = None
     message: str | None = None
@@ -36,11 +38,13 @@ class SyncReport:
 
     @property
     def failed(self) -> bool:
-        return self.count("failed") > 0 or self.stopped is not None
+        """Something is not synced yet: a failure, a create awaiting its answer, a stop."""
+        return self.count("failed") + self.count("unconfirmed") > 0 or self.stopped is not None
 
     def summary(self) -> dict[str, object]:
         kinds = (
             "created",
+            "linked",
             "updated",
             "adopted",
             "done",
@@ -50,6 +54,8 @@ class SyncReport:
             "closed",
             "failed",
             "orphan",
+            "duplicate",
+            "unconfirmed",
         )
         counts: dict[str, object] = {kind: self.count(kind) for kind in kinds}
         counts["completed"] = self.count("done")
@@ -117,8 +123,12 @@ class SyncContext:
 
 @dataclass(frozen=True)
 class Step:
-    """One write the plan calls for: create a ticket, update it, or handle a removed measure."""
+    """One write the plan calls for: create a ticket (looking for an unconfirmed earlier create
+    first when `sent_at` is set), link the ticket the postmortem names (`key`), update a
+    ticket, handle a removed measure, or close a duplicate ticket (`key`)."""
 
-    action: Literal["create", "update", "remove"]
+    action: Literal["create", "link", "update", "remove", "close_duplicate"]
     item_id: int
     desired: Desired
+    key: str | None = None
+    sent_at: dt.datetime | None = None
