@@ -142,6 +142,7 @@ def ingest(paths: PathsArgument = None, config: ConfigOption = None) -> None:
             _source_paths(settings, paths),
             root=settings.source_root(),
             settings=settings.parser.settings(),
+            complete=not paths,  # all of `sources`: a postmortem whose file is gone is noticed
         )
     finally:
         store.close()
@@ -259,6 +260,7 @@ def sync(
     code = run_sync(
         settings,
         paths=paths or settings.source_files(),
+        complete=not paths and bool(settings.sources),
         only=target,
         dry_run=dry_run,
         json_output=output is SyncFormat.json,

@@ -202,7 +202,7 @@ class Config(BaseModel):
     status: StatusConfig = Field(default_factory=StatusConfig)
     targets: list[Target] = Field(default_factory=list)
     routing: Routing = Field(default_factory=Routing)
-    _folder: Path = PrivateAttr(default_factory=Path.cwd)
+    _folder: Path | None = PrivateAttr(default=None)  # the config file's folder, if any
 
     @model_validator(mode="after")
     def _routes_name_targets(self) -> Config:
@@ -246,17 +246,24 @@ class Config(BaseModel):
     def database_url(self) -> str | None:
         """database.url, or database.path as a SQLite URL (relative to this file's folder)."""
         if self.database.path is not None:
-            return f"sqlite:///{(self._folder / self.database.path).resolve()}"
+            return f"sqlite:///{(self._base() / self.database.path).resolve()}"
         return self.database.url
 
-    def source_root(self) -> Path:
-        """Where incident paths and source globs start: `root`, from the config file's folder."""
+    def source_root(self) -> Path | None:
+        """Where incident paths start: `root`, from the config file's folder. None without a
+        config file: each file's key then starts at its git repository (never at the current
+        folder, so one file is one incident from wherever it is named)."""
+        if self._folder is None:
+            return None
         return (self._folder / self.root).resolve()
 
     def source_files(self) -> list[Path]:
-        root = self.source_root()
+        root = self._base() / self.root
         found = {p for pattern in self.sources for p in root.glob(pattern) if p.is_file()}
         return sorted(found)
+
+    def _base(self) -> Path:
+        return self._folder if self._folder is not None else Path.cwd()
 
 
 def config_path(explicit: Path | None) -> Path | None:

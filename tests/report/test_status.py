@@ -63,6 +63,7 @@ def test_counts_per_incident_and_totals(ingested: Store) -> None:
         "overdue": 1,
         "percent_complete": 33.3,
         "last_sync": None,
+        "file_removed": None,
     }
     assert (rows["B"]["percent_complete"], rows["C"]["total"], rows["C"]["percent_complete"]) == (
         100.0,

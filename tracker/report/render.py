@@ -29,6 +29,7 @@ STATUS_COLUMNS = (
     "overdue",
     "percent_complete",
     "last_sync",
+    "file_removed",
 )
 
 
@@ -84,7 +85,7 @@ def print_ingest(report: IngestReport) -> None:
     for file in report.files:
         if file.outcome == "failed":
             err.print(f"error: {file.error}", markup=False)
-        elif file.changed:
+        if file.outcome != "failed" and file.changed:
             parts = [
                 f"{n} {label}"
                 for n, label in (
@@ -96,6 +97,8 @@ def print_ingest(report: IngestReport) -> None:
                 if n
             ]
             console.print(f"{file.path}: {', '.join(parts)}", markup=False)
+    for line in report.notes():
+        console.print(line, markup=False)
     ingested = sum(f.outcome == "ingested" for f in report.files)
     unchanged = sum(f.outcome == "unchanged" for f in report.files)
     console.print(
@@ -146,7 +149,7 @@ def _markdown(report: StatusReport) -> str:
     ]
     for row in report.incidents:
         c = row.counts
-        title = row.title.replace("|", "\\|")
+        title = row.shown_title.replace("|", "\\|")
         lines.append(
             f"| {title} ({row.id}) | {row.date or ''} | {c.done}/{c.total} | {c.open} "
             f"| {c.overdue} | {c.wont_do} | {_percent(c.percent_complete)} |"
@@ -175,7 +178,7 @@ def _table(report: StatusReport) -> str:
         c = row.counts
         table.add_row(
             row.id,
-            row.title,
+            row.shown_title,
             row.date.isoformat() if row.date else "",
             f"{c.done}/{c.total}",
             str(c.open),

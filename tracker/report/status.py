@@ -39,6 +39,11 @@ class IncidentStatus:
     counts: Counts
     last_sync: dt.datetime | None
     created_at: dt.datetime
+    file_removed: dt.datetime | None = None  # when its postmortem file was found gone
+
+    @property
+    def shown_title(self) -> str:
+        return f"{self.title} (file removed)" if self.file_removed else self.title
 
     def as_json(self) -> dict[str, object]:
         c = self.counts
@@ -53,6 +58,7 @@ class IncidentStatus:
             "overdue": c.overdue,
             "percent_complete": c.percent_complete,
             "last_sync": self.last_sync.isoformat() if self.last_sync else None,
+            "file_removed": self.file_removed.isoformat() if self.file_removed else None,
         }
 
 
@@ -119,6 +125,7 @@ def status_query(filters: Filters, today: dt.date) -> Select[Any]:
             Incident.title,
             Incident.date,
             Incident.created_at,
+            Incident.removed_at,
             func.count(item.id).label("total"),
             count_where(item.status == "done").label("done"),
             count_where(item.status == "wont_do").label("wont_do"),
@@ -135,6 +142,7 @@ def status_query(filters: Filters, today: dt.date) -> Select[Any]:
             Incident.title,
             Incident.date,
             Incident.created_at,
+            Incident.removed_at,
             synced.c.last_sync,
         )
         .order_by(Incident.date.desc().nulls_last(), Incident.key)
@@ -160,7 +168,7 @@ def status_report(
 ) -> StatusReport:
     today = today or dt.date.today()
     rows = session.execute(status_query(filters, today)).all()
-    incidents = [
+    incidents = [  # a row per incident: key, title, date, created, removed, counts, last sync
         IncidentStatus(
             id=key,
             title=title,
@@ -168,8 +176,21 @@ def status_report(
             counts=Counts(int(total), int(done), int(wont_do), int(open_), int(overdue)),
             last_sync=_aware(last_sync),
             created_at=_aware(created) or dt.datetime.now(dt.UTC),
+            file_removed=_aware(removed),
         )
-        for key, title, date, created, total, done, wont_do, open_, overdue, last_sync in rows
+        for (
+            key,
+            title,
+            date,
+            created,
+            removed,
+            total,
+            done,
+            wont_do,
+            open_,
+            overdue,
+            last_sync,
+        ) in rows
     ]
     return StatusReport(incidents, today)
 

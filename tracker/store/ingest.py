@@ -5,6 +5,11 @@ content hash is unchanged is skipped without parsing. Items keep their identity 
 (`tracker.store.identity`); a measure deleted from the document is marked removed, never deleted.
 Two processes ingesting at once serialise per file and per incident and end in the state one
 ingest gives.
+
+Where a postmortem's file went is followed too: a new file (without a front-matter id) whose
+measures are those of an incident whose file is gone is that incident, moved; and an ingest of
+all of `sources` marks incidents whose file is gone as removed (`sweep_removed`), keeping their
+items.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class FileReport:
     path: str
     outcome: Outcome
     incident: str | None = None
+    moved_from: str | None = None  # the path the incident was known by before this file
     created: int = 0
     updated: int = 0
     removed: int = 0
@@ -58,6 +64,8 @@ class FileReport:
 @dataclass
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # incidents whose file was found gone
+    back: list[str] = field(default_factory=list)  # incidents whose gone file is there again
 
     def count(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
@@ -66,12 +74,40 @@ class IngestReport:
     def failed(self) -> list[FileReport]:
         return [f for f in self.files if f.outcome == "failed"]
 
+    def notes(self) -> list[str]:
+        """What happened to postmortem files themselves: moves, files gone and back."""
+        lines = [
+            f"{f.path}: moved from {f.moved_from} (the same incident; its items and tickets stay)"
+            for f in self.files
+            if f.moved_from
+        ]
+        lines += [
+            f"{key}: its postmortem file is gone; the incident and its items are kept, marked "
+            "removed (their tickets are closed only with close_removed)"
+            for key in self.gone
+        ]
+        return lines + [f"{key}: its postmortem file is back" for key in self.back]
 
-def source_key(path: Path, root: Path) -> str:
-    """The file's path under the source root, with '/' separators (or absolute, outside it)."""
+
+def repository_root(path: Path) -> Path | None:
+    """The folder of the git repository holding `path`, if any."""
+    for folder in path.resolve().parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def file_root(path: Path, root: Path | None) -> Path:
+    """Where a file's key starts: the configured root, else the file's git repository, else the
+    filesystem's root (an absolute key); never the current folder."""
+    return root or repository_root(path) or Path(path.resolve().anchor)
+
+
+def source_key(path: Path, root: Path | None) -> str:
+    """The file's path under its root, with '/' separators (or absolute, outside it)."""
     resolved = path.resolve()
     try:
-        return resolved.relative_to(root.resolve()).as_posix()
+        return resolved.relative_to(file_root(path, root).resolve()).as_posix()
     except ValueError:
         return resolved.as_posix()
 
@@ -80,22 +116,35 @@ def ingest_paths(
     store: Store,
     paths: Iterable[Path],
     *,
-    root: Path,
+    root: Path | None,
     settings: ParserSettings = DEFAULT_SETTINGS,
+    complete: bool = False,
 ) -> IngestReport:
-    """Ingest every markdown file under `paths`; one transaction per file."""
+    """Ingest every markdown file under `paths`; one transaction per file. `complete` says the
+    paths are all of `sources`: incidents whose file is gone are then marked removed."""
     report = IngestReport()
+    moves = Moves()
     for path in markdown_files(paths):
         key = source_key(path, root)
         try:
-            report.files.append(ingest_file(store, path, key, root=root, settings=settings))
+            report.files.append(
+                ingest_file(store, path, key, root=root, settings=settings, moves=moves)
+            )
         except ParseError as exc:
             report.files.append(FileReport(key, "failed", error=str(exc)))
+    if complete and root is not None:
+        sweep_removed(store, root, report)
     return report
 
 
 def ingest_file(
-    store: Store, path: Path, key: str, *, root: Path, settings: ParserSettings = DEFAULT_SETTINGS
+    store: Store,
+    path: Path,
+    key: str,
+    *,
+    root: Path | None,
+    settings: ParserSettings = DEFAULT_SETTINGS,
+    moves: Moves | None = None,
 ) -> FileReport:
     data = read_file(path, settings.max_bytes)  # read once: hashed, then parsed if it changed
     digest = content_hash(data, settings)
@@ -104,16 +153,95 @@ def ingest_file(
             return FileReport(key, "unchanged")
     doc = parse_text(decode_markdown(path, data), key, settings)
     incident_key = doc.incident.id if doc.incident.id_from_document else key
+    base = file_root(path, root)
     with store.session() as session:
         lock(session.connection(), f"file:{key}")
         lock(session.connection(), f"incident:{incident_key}")
         if _unchanged(session, key, digest):  # another process ingested it meanwhile
             return FileReport(key, "unchanged", incident_key)
-        incident = _upsert_incident(session, doc, incident_key, key, root)
         result = FileReport(key, "ingested", incident_key)
+        incident = session.scalar(select(Incident).where(Incident.key == incident_key))
+        if incident is None and not doc.incident.id_from_document:
+            incident = (moves or Moves()).find(session, doc, digest, base)
+            result.moved_from = incident.source_path if incident is not None else None
+        incident = _upsert_incident(session, doc, incident, incident_key, key, base)
         _sync_items(session, incident, doc.items, result)
         _record_source(session, key, digest, incident)
         return result
+
+
+class Moves:
+    """Incidents keyed by a path whose file is gone: where a new file may have come from.
+
+    A new file is such an incident, moved or renamed, when its content is the one last read
+    for it, or when its measures are the incident's (at least half of the larger list pair
+    by the identity rule) and, for fewer than three measures, its title is the incident's too.
+    The list is read once per ingest and per root, so a first ingest pays one query.
+    """
+
+    def __init__(self) -> None:
+        self._gone: dict[Path, list[int]] = {}
+
+    def find(
+        self, session: Session, doc: ParsedDocument, digest: str, root: Path
+    ) -> Incident | None:
+        if root not in self._gone:
+            self._gone[root] = [
+                incident.id
+                for incident in session.scalars(select(Incident))
+                if incident.keyed_by_path and not (root / incident.source_path).exists()
+            ]
+        best: tuple[float, Incident] | None = None
+        for incident_id in self._gone[root]:
+            incident = session.get(Incident, incident_id)
+            if incident is None or not incident.keyed_by_path:
+                continue
+            lock(session.connection(), f"incident:{incident.key}")
+            session.refresh(incident)
+            if (root / incident.source_path).exists():
+                continue  # another ingest moved it meanwhile
+            score = _same_incident(session, doc, digest, incident)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, incident)
+        if best is None:
+            return None
+        self._gone[root].remove(best[1].id)
+        return best[1]
+
+
+def _same_incident(session: Session, doc: ParsedDocument, digest: str, incident: Incident) -> float:
+    """How surely `doc` is `incident` moved: 0 when it is not."""
+    last_read = session.scalars(
+        select(SourceFile.content_hash).where(SourceFile.incident_id == incident.id)
+    )
+    if digest in set(last_read):
+        return 2.0  # the very content last read for it
+    stored = [item for item in incident.items if item.removed_at is None]
+    if not stored or not doc.items:
+        return 0.0
+    pairs = len(match_items(doc.items, stored).pairs)
+    share = pairs / max(len(doc.items), len(stored))
+    same_title = fingerprint(doc.incident.title) == fingerprint(incident.title)
+    if share < 0.5 or (pairs < 3 and not same_title):
+        return 0.0
+    return share
+
+
+def sweep_removed(store: Store, root: Path, report: IngestReport) -> None:
+    """After an ingest of all sources: mark incidents whose file is gone as removed (their
+    items and tickets stay; sync handles them like removed measures), and clear the mark of
+    those whose file is back."""
+    now = utcnow()
+    with store.session() as session:
+        lock(session.connection(), "sweep")
+        for incident in session.scalars(select(Incident).order_by(Incident.key)):
+            there = (root / incident.source_path).exists()
+            if not there and incident.removed_at is None:
+                incident.removed_at = now
+                report.gone.append(incident.key)
+            elif there and incident.removed_at is not None:
+                incident.removed_at = None
+                report.back.append(incident.key)
 
 
 def content_hash(data: bytes, settings: ParserSettings) -> str:
@@ -127,9 +255,13 @@ def _unchanged(session: Session, key: str, digest: str) -> bool:
 
 
 def _upsert_incident(
-    session: Session, doc: ParsedDocument, incident_key: str, path: str, root: Path
+    session: Session,
+    doc: ParsedDocument,
+    incident: Incident | None,
+    incident_key: str,
+    path: str,
+    root: Path,
 ) -> Incident:
-    incident = session.scalar(select(Incident).where(Incident.key == incident_key))
     if incident is None:
         incident = Incident(key=incident_key, title=doc.incident.title, source_path=path)
         session.add(incident)
@@ -139,9 +271,11 @@ def _upsert_incident(
             f"incident id {incident_key!r} is already used by {incident.source_path}; "
             "give each postmortem its own id in its front matter",
         )
+    incident.key = incident_key  # a moved incident takes its new path as its key
     incident.title = doc.incident.title
     incident.date = doc.incident.date
     incident.source_path = path
+    incident.removed_at = None
     incident.meta = dict(doc.incident.metadata)
     session.flush()
     return incident

@@ -10,21 +10,57 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from tracker.config import Config, example_config
-from tracker.errors import TrackerFatal
+from tracker.errors import ConfigError, TrackerFatal
 from tracker.store.database import Store, open_store
 from tracker.store.engine import database_url
 from tracker.store.ingest import IngestReport, ingest_paths
+from tracker.store.schema import ActionItem, Incident
 from tracker.sync.engine import SyncEngine, SyncReport
 from tracker.sync.lock import sync_lock
+from tracker.sync.routing import is_draft, route
+
+TOTALS = (
+    "created",
+    "linked",
+    "updated",
+    "unchanged",
+    "completed",
+    "wont_do",
+    "reopened",
+    "adopted",
+    "removed",
+    "duplicate",
+    "unconfirmed",
+    "failed",
+    "requests",
+)
+
+
+@dataclass
+class Outcome:
+    ingested: IngestReport = field(default_factory=IngestReport)
+    reports: list[SyncReport] = field(default_factory=list)
+    fatal: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.fatal:
+            return 2
+        return 1 if self.ingested.failed or any(r.failed for r in self.reports) else 0
 
 
 def run_sync(
     settings: Config,
     *,
     paths: list[Path],
+    complete: bool = False,
     only: str | None,
     dry_run: bool,
     json_output: bool,
@@ -36,19 +72,24 @@ def run_sync(
         raise TrackerFatal(
             f"no tracker targets are configured: add one under `targets:` (see {example_config()})"
         )
+    if problem := settings.unrouted_problem():
+        raise ConfigError(problem)
     targets = [settings.target(only)] if only else settings.targets
     from tracker.connectors import connect  # a client library loads only when a sync runs
 
     store = open_store(database_url(settings.database_url()))
-    reports: list[SyncReport] = []
-    fatal: list[str] = []
+    outcome = Outcome()
     try:
         with sync_lock(store, wait_seconds=wait), _stage(store, dry_run) as working:
-            ingested = IngestReport()
             if paths:
-                ingested = ingest_paths(
-                    working, paths, root=settings.source_root(), settings=settings.parser.settings()
+                outcome.ingested = ingest_paths(
+                    working,
+                    paths,
+                    root=settings.source_root(),
+                    settings=settings.parser.settings(),
+                    complete=complete,
                 )
+            outcome.warnings += _unrouted(working, settings, include_drafts)
             for target in targets:
                 try:
                     engine = SyncEngine(
@@ -59,15 +100,41 @@ def run_sync(
                         include_drafts=include_drafts,
                         progress=_progress(target.name),
                     )
-                    reports.append(engine.run(dry_run=dry_run))
+                    outcome.reports.append(engine.run(dry_run=dry_run))
                 except TrackerFatal as exc:
-                    fatal.append(str(exc))
+                    outcome.fatal.append(str(exc))
     finally:
         store.close()
-    _print(ingested, reports, fatal, json_output=json_output, dry_run=dry_run)
-    if fatal:
-        return 2
-    return 1 if ingested.failed or any(r.failed for r in reports) else 0
+    if json_output:
+        _print_json(outcome, dry_run=dry_run)
+    else:
+        _print_text(outcome, dry_run=dry_run)
+    return outcome.exit_code
+
+
+def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]:
+    """A warning when routing sends some incidents to no target: never silence."""
+    with store.session(commit=False) as session:
+        rows = session.execute(
+            select(Incident.key, Incident.source_path, Incident.meta, func.count(ActionItem.id))
+            .join(ActionItem, ActionItem.incident_id == Incident.id)
+            .where(ActionItem.removed_at.is_(None), Incident.removed_at.is_(None))
+            .group_by(Incident.id)
+        ).all()
+    lost = [
+        (key, items)
+        for key, path, meta, items in rows
+        if (include_drafts or not is_draft(meta))
+        and route(settings.routing, source_path=path, meta=meta) is None
+    ]
+    if not lost:
+        return []
+    names = ", ".join(key for key, _ in lost[:3]) + (", ..." if len(lost) > 3 else "")
+    return [
+        f"{len(lost)} incidents ({sum(n for _, n in lost)} items) match no routing rule and "
+        f"there is no routing.default, so they go to no target ({names}): add a rule or set "
+        "routing.default"
+    ]
 
 
 @contextmanager
@@ -101,70 +168,61 @@ def _progress(target: str) -> Callable[[int, int], None] | None:
     return advance
 
 
-def _print(
-    ingested: IngestReport,
-    reports: list[SyncReport],
-    fatal: list[str],
-    *,
-    json_output: bool,
-    dry_run: bool,
-) -> None:
-    if json_output:
-        totals = {
-            key: sum(int(r.summary()[key]) for r in reports)  # type: ignore[call-overload]
-            for key in (
-                "created",
-                "updated",
-                "unchanged",
-                "completed",
-                "wont_do",
-                "reopened",
-                "adopted",
-                "removed",
-                "failed",
-                "requests",
-            )
-        }
-        print(
-            json.dumps(
-                {
-                    "dry_run": dry_run,
-                    "files": {
-                        "read": sum(f.outcome == "ingested" for f in ingested.files),
-                        "failed": len(ingested.failed),
-                    },
-                    "targets": [r.summary() for r in reports],
-                    "totals": totals,
-                    "errors": [f.error for f in ingested.failed] + fatal,
+def _print_json(outcome: Outcome, *, dry_run: bool) -> None:
+    summaries = [report.summary() for report in outcome.reports]
+    totals = {key: sum(int(str(s[key])) for s in summaries) for key in TOTALS}
+    ingested = outcome.ingested
+    print(
+        json.dumps(
+            {
+                "dry_run": dry_run,
+                "files": {
+                    "read": sum(f.outcome == "ingested" for f in ingested.files),
+                    "failed": len(ingested.failed),
+                    "moved": [
+                        {"from": f.moved_from, "to": f.path} for f in ingested.files if f.moved_from
+                    ],
+                    "gone": ingested.gone,
                 },
-                indent=2,
-            )
+                "targets": summaries,
+                "totals": totals,
+                "warnings": outcome.warnings,
+                "errors": [f.error for f in ingested.failed] + outcome.fatal,
+            },
+            indent=2,
         )
-        return
-    for file in ingested.failed:
+    )
+
+
+def _print_text(outcome: Outcome, *, dry_run: bool) -> None:
+    for file in outcome.ingested.failed:
         print(f"error: {file.error}", file=sys.stderr)
-    for message in fatal:
+    for message in outcome.fatal:
         for line in message.splitlines():  # a check may find several problems: a line each
             print(f"error: {line}", file=sys.stderr)
-    for report in reports:
-        prefix = f"{report.target}: " + ("would be " if dry_run else "")
-        for change in report.changes:
-            where = f" {change.ticket}" if change.ticket else ""
-            note = (
-                f" ({change.message})"
-                if change.message and change.kind != "failed" and not dry_run
-                else ""
-            )
-            if change.kind == "failed":
-                print(f"{report.target}: failed: {change.item}: {change.message}", file=sys.stderr)
-            else:
-                print(f"{prefix}{change.kind}{where}  {change.item}{note}")
-        if report.stopped:
-            print(f"{report.target}: stopped: {report.stopped}", file=sys.stderr)
-        if report.changes or report.stopped:
-            summary = report.summary()
-            print(
-                f"{report.target}: {summary['created']} created, {summary['updated']} updated, "
-                f"{summary['completed']} completed, {summary['failed']} failed, "
-                f"{report.unchanged} unchanged ({report.requests} requests)"
-            )
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for line in outcome.ingested.notes():
+        print(line)
+    for report in outcome.reports:
+        _print_report(report, dry_run=dry_run)
+
+
+def _print_report(report: SyncReport, *, dry_run: bool) -> None:
+    prefix = f"{report.target}: " + ("would be " if dry_run else "")
+    for change in report.changes:
+        if change.kind == "failed":
+            print(f"{report.target}: failed: {change.item}: {change.message}", file=sys.stderr)
+            continue
+        where = f" {change.ticket}" if change.ticket else ""
+        note = f" ({change.message})" if change.message and not dry_run else ""
+        print(f"{prefix}{change.kind}{where}  {change.item}{note}")
+    if report.stopped:
+        print(f"{report.target}: stopped: {report.stopped}", file=sys.stderr)
+    if report.changes or report.stopped:
+        summary = report.summary()
+        print(
+            f"{report.target}: {summary['created']} created, {summary['updated']} updated, "
+            f"{summary['completed']} completed, {summary['failed']} failed, "
+            f"{report.unchanged} unchanged ({report.requests} requests)"
+        )
