@@ -50,6 +50,18 @@ def jql_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def issue_key(ref: str, *, url: str, project: str) -> str | None:
+    """`OPS-12`, or this Jira's `/browse/OPS-12` URL, names issue OPS-12 of project OPS."""
+    base = re.escape(url.rstrip("/"))
+    match = re.fullmatch(
+        rf"(?:{base}/browse/)?([A-Za-z][A-Za-z0-9_]*-\d+)/?(?:[#?]\S*)?", ref.strip()
+    )
+    if match is None:
+        return None
+    key = match.group(1).upper()
+    return key if key.split("-")[0] == project.upper() else None
+
+
 class JiraConnector:
     user_noun = "Jira user"
     flavor = "jira"
@@ -111,14 +123,7 @@ class JiraConnector:
         return {i.marker.uid: i for i in self._search(jql) if i.marker and i.marker.uid in wanted}
 
     def own_key(self, ref: str) -> str | None:
-        """`OPS-12`, or this Jira's `/browse/OPS-12` URL, names issue OPS-12 of this project."""
-        ref = ref.strip()
-        base = re.escape(self.config.url.rstrip("/"))
-        match = re.fullmatch(rf"(?:{base}/browse/)?([A-Za-z][A-Za-z0-9_]*-\d+)/?(?:[#?]\S*)?", ref)
-        if match is None:
-            return None
-        key = match.group(1).upper()
-        return key if key.split("-")[0] == self.config.project.upper() else None
+        return issue_key(ref, url=self.config.url, project=self.config.project)
 
     def _scope(self) -> str:
         project, label = jql_value(self.config.project), jql_value(self.config.tool_label)

@@ -31,6 +31,9 @@ class FakeTracker:
         self.comments: dict[str, list[str]] = {}
         self.requests = RequestCount()
         self.fail_next_create_after_applying = False
+        self.hold_creates = 0  # this many creates get no answer and are applied only by `release`
+        self.held: list[NewTicket] = []
+        self.created_at: dict[str, dt.datetime] = {}
         self.deleted: set[str] = set()
 
     # people, acting in the tracker
@@ -42,6 +45,38 @@ class FakeTracker:
 
     def edit(self, key: str, **fields: object) -> None:
         self._set(key, **fields)
+
+    def release(self) -> None:
+        """The creates that got no answer are applied now, late (a slow server, a proxy)."""
+        held, self.held = self.held, []
+        for ticket in held:
+            self.create_one(ticket=ticket)
+
+    def add(self, key: str, title: str, body: str) -> RemoteIssue:
+        """An issue a person made, without the tool's label or marker."""
+        now = self.clock()
+        self.issues[key] = RemoteIssue(
+            key=key,
+            url=f"https://tracker.example/issues/{key}",
+            title=title,
+            body=body,
+            state="open",
+            state_reason=None,
+            updated_at=now,
+        )
+        self.created_at[key] = now
+        return self.issues[key]
+
+    def copy(self, key: str) -> str:
+        """A person (or an older tool) makes another issue with the same body."""
+        original = self.issues[key]
+        new = str(len(self.issues) + len(self.deleted) + 1)
+        now = self.clock()
+        self.issues[new] = replace(
+            original, key=new, url=original.url.rsplit("/", 1)[0] + f"/{new}", updated_at=now
+        )
+        self.created_at[new] = now
+        return new
 
     def _set(self, key: str, **fields: object) -> None:
         self.issues[key] = replace(self.issues[key], updated_at=self.clock(), **fields)  # type: ignore[arg-type]
@@ -60,7 +95,11 @@ class FakeTracker:
 
     def find_created(self, *, uids: list[str], since: dt.datetime) -> dict[str, RemoteIssue]:
         self.requests.reads += 1
-        return {i.marker.uid: i for i in self.issues.values() if i.marker and i.marker.uid in uids}
+        return {
+            i.marker.uid: i
+            for i in self.issues.values()
+            if i.marker and i.marker.uid in uids and self.created_at[i.key] >= since
+        }
 
     def check_create(self) -> None:
         pass
@@ -73,6 +112,10 @@ class FakeTracker:
 
     def create_one(self, *, ticket: NewTicket) -> RemoteIssue:
         self.requests.writes += 1
+        if self.hold_creates > 0:
+            self.hold_creates -= 1
+            self.held.append(ticket)
+            raise AmbiguousWrite("fake: no answer to the create within the timeout")
         key = str(len(self.issues) + len(self.deleted) + 1)
         now = self.clock()
         issue = RemoteIssue(
@@ -87,6 +130,7 @@ class FakeTracker:
             updated_at=now,
         )
         self.issues[key] = issue
+        self.created_at[key] = now
         if self.fail_next_create_after_applying:
             self.fail_next_create_after_applying = False
             raise AmbiguousWrite("fake: 502 after applying the create")

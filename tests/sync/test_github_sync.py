@@ -394,3 +394,92 @@ def test_one_target_failing_does_not_stop_the_others(
     assert result.code == 2
     assert "jira: the environment variable JIRA_EMAIL holds no Jira account email" in result.err
     assert len(github.issues) == 3  # the GitHub target still synced
+
+
+def test_a_measure_naming_an_issue_of_the_repo_is_linked_to_it(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The postmortem says where the work is tracked: that issue is read, never written, and
+    no issue is created for the measure; a reference elsewhere is shown in the new issue."""
+    github._create({"title": "Circuit breaker for the payment provider", "body": "By a person."})
+    (tmp_path / "pm" / "checkout.md").write_text(
+        DOC.replace(
+            "payment provider", "payment provider (https://github.com/acme/ops/issues/1)"
+        ).replace("(owner: dana)", "(owner: dana) other/repo#77")
+    )
+    first = summary(run)
+    assert (first["linked"], first["created"]) == (1, 2)
+    assert len(github.issues) == 3
+    assert github.issues[1]["body"] == "By a person." and github.issues[1]["labels"] == []
+    alert = next(i for i in github.issues.values() if "Alert" in i["title"])
+    assert "**Tracked in:** other/repo#77" in alert["body"]
+    github.close(1)
+    assert summary(run)["completed"] == 1
+    assert github.issues[1]["body"] == "By a person."
+    status = json.loads(run("status", "--format", "json").out)["incidents"][0]
+    assert status["done"] == 2
+
+
+@pytest.mark.parametrize(
+    ("ref", "key"),
+    [
+        ("#12", "12"),
+        ("acme/ops#12", "12"),
+        ("ACME/Ops#12", "12"),
+        ("https://github.com/acme/ops/issues/12", "12"),
+        ("https://github.com/acme/ops/issues/12#issuecomment-1", "12"),
+        ("https://api.github.com/repos/acme/ops/issues/12", "12"),
+        ("other/ops#12", None),
+        ("https://github.com/acme/other/issues/12", None),
+        ("https://gitlab.com/acme/ops/issues/12", None),
+        ("https://github.com/acme/ops/pull/12", None),
+        ("OPS-12", None),
+    ],
+)
+def test_which_references_name_an_issue_of_the_repository(ref: str, key: str | None) -> None:
+    from tracker.connectors.github import GitHubConnector
+
+    connector = GitHubConnector(target="gh", repo="acme/ops", token="t", tool_label="x")
+    assert connector.own_key(ref) == key
+    ghes = GitHubConnector(
+        target="gh",
+        repo="acme/ops",
+        token="t",
+        tool_label="x",
+        api_url="https://git.acme.io/api/v3",
+    )
+    assert ghes.own_key("https://git.acme.io/acme/ops/issues/7") == "7"
+    assert ghes.own_key("https://github.com/acme/ops/issues/7") is None
+
+
+def test_two_targets_without_routing_is_a_configuration_error(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "track.yaml").write_text(
+        "sources: ['pm/*.md']\ntargets:\n"
+        "  - {kind: github, name: ops, repo: acme/ops}\n"
+        "  - {kind: github, name: pay, repo: acme/pay}\n"
+    )
+    result = run("sync")
+    assert result.code == 2 and github.log == []
+    assert result.err.strip() == (
+        "error: 2 targets (ops, pay) and no routing: set routing.default to one of them, "
+        "or add routing.rules"
+    )
+
+
+def test_incidents_no_rule_routes_are_named_in_a_warning(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "track.yaml").write_text(
+        "sources: ['pm/*.md']\ntargets:\n"
+        "  - {kind: github, name: gh, repo: acme/ops, write_interval_seconds: 0}\n"
+        "  - {kind: github, name: pay, repo: acme/pay}\n"
+        "routing:\n  rules: [{target: pay, match: {service: payments}}]\n"
+    )
+    result = run("sync", "--target", "gh")
+    assert result.code == 0 and github.issues == {}
+    assert result.err.strip() == (
+        "warning: 1 incidents (3 items) match no routing rule and there is no routing.default, "
+        "so they go to no target (INC-9): add a rule or set routing.default"
+    )

@@ -284,3 +284,41 @@ def test_dry_run_checks_the_create_screen_too(jira: FakeJira, run) -> None:  # t
     result = run("sync", "--dry-run")
     assert result.code == 2 and "customfield_10551" in result.err
     assert all(method == "GET" for method, _ in jira.log)
+
+
+def test_a_measure_naming_an_issue_of_the_project_is_linked_to_it(
+    jira: FakeJira, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    jira._bulk(
+        {"issueUpdates": [{"fields": {"summary": "Breaker", "description": "By a person."}}]}
+    )
+    (tmp_path / "pm" / "checkout.md").write_text(
+        DOC.replace("payment provider", "payment provider (OPS-1)").replace(
+            "(owner: dana)", "(owner: dana) PAY-412"
+        )
+    )
+    first = summary(run)
+    assert (first["linked"], first["created"]) == (1, 2)
+    assert jira.issues["OPS-1"]["fields"]["description"] == "By a person."
+    assert jira.issues["OPS-1"]["fields"]["labels"] == []
+    alert = jira.issues[by_summary(jira, "Alert")]["fields"]["description"]
+    assert "*Tracked in:* PAY-412" in alert
+    jira.transition("OPS-1", "Done", "Done")
+    assert summary(run)["completed"] == 1
+
+
+@pytest.mark.parametrize(
+    ("ref", "key"),
+    [
+        ("OPS-12", "OPS-12"),
+        ("https://acme.atlassian.net/browse/OPS-12", "OPS-12"),
+        ("https://acme.atlassian.net/browse/OPS-12?focusedCommentId=3", "OPS-12"),
+        ("PAY-12", None),
+        ("https://other.atlassian.net/browse/OPS-12", None),
+        ("#12", None),
+    ],
+)
+def test_which_references_name_an_issue_of_the_project(ref: str, key: str | None) -> None:
+    from tracker.connectors.jira import issue_key
+
+    assert issue_key(ref, url="https://acme.atlassian.net/", project="OPS") == key

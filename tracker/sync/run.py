@@ -81,7 +81,7 @@ def run_sync(
     outcome = Outcome()
     try:
         with sync_lock(store, wait_seconds=wait), _stage(store, dry_run) as working:
-            if paths:
+            if paths or complete:  # all sources, even none left: gone files are noticed
                 outcome.ingested = ingest_paths(
                     working,
                     paths,

@@ -1,0 +1,400 @@
+"""Exactly one ticket per measure, whatever happens between `track` and the tracker: creates
+answered too late, tickets that carry one marker twice, postmortems renamed, moved or deleted,
+measures that name a ticket already. On SQLite and PostgreSQL, against the in-memory tracker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from fakes import Clock, FakeTracker
+from sqlalchemy import func, select
+
+from tracker.config import Config
+from tracker.report.status import status_report
+from tracker.store.database import Store
+from tracker.store.ingest import ingest_paths
+from tracker.store.schema import ActionItem, DuplicateTicket, Incident, PendingCreate, RemoteLink
+from tracker.sync.engine import SyncEngine, SyncReport
+
+DOC = """## Action items
+
+- Alert on queue age over five minutes (owner: alice)
+- Load-test consumers before each release
+- Document the consumer concurrency limit
+"""
+
+
+def config(**target: object) -> Config:
+    return Config.model_validate(
+        {
+            "targets": [{"kind": "github", "name": "gh", "repo": "acme/ops", **target}],
+            "routing": {"default": "gh"},
+        }
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def tracker(clock: Clock) -> FakeTracker:
+    return FakeTracker(clock)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    (folder / "queue.md").write_text(DOC)
+    (folder / "README.md").write_text("# Postmortems\n\nOne file per incident.\n")
+    return folder
+
+
+def sync(
+    store: Store,
+    tracker: FakeTracker,
+    clock: Clock,
+    root: Path,
+    *,
+    cfg: Config | None = None,
+    complete: bool = False,
+) -> SyncReport:
+    cfg = cfg or config()
+    ingest_paths(store, [root], root=root, complete=complete)
+    return SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock).run()
+
+
+def tickets_per_uid(tracker: FakeTracker) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for issue in tracker.issues.values():
+        assert issue.marker is not None
+        counts[issue.marker.uid] = counts.get(issue.marker.uid, 0) + 1
+    return counts
+
+
+def count(store: Store, model: type) -> int:
+    with store.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# -- 1. a create answered after the client's timeout -------------------------------------------
+
+
+def test_a_late_applied_create_is_never_sent_twice(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The first create gets no answer and lands later: the run does not send it again, the
+    next run finds and links it, and every later run succeeds."""
+    tracker.hold_creates = 1
+    first = sync(store, tracker, clock, root)
+    assert first.count("unconfirmed") == 1 and first.count("created") == 2 and first.failed
+    assert len(tracker.issues) == 2 and len(tracker.held) == 1
+    tracker.release()  # the server applies the create, long after the client gave up
+    second = sync(store, tracker, clock, root)
+    assert second.count("adopted") == 1 and second.count("created") == 0
+    assert not second.failed, second.changes
+    assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]
+    assert count(store, PendingCreate) == 0
+    third = sync(store, tracker, clock, root)
+    assert not third.failed and third.changes == []
+
+
+def test_an_unanswered_create_that_never_landed_is_sent_again_after_the_window(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    tracker.hold_creates = 1
+    sync(store, tracker, clock, root)
+    tracker.held.clear()  # it never reached the tracker
+    waiting = sync(store, tracker, clock, root)
+    assert waiting.count("unconfirmed") == 1 and len(tracker.issues) == 2
+    clock.now += dt.timedelta(seconds=901)  # unconfirmed_wait_seconds has passed
+    after = sync(store, tracker, clock, root)
+    assert after.count("created") == 1 and not after.failed
+    assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]
+
+
+def test_an_unanswered_create_found_after_the_window_is_linked_not_sent(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Past the window the tool looks for the marker before sending: a ticket that landed but
+    that the listing did not show (an index behind) is linked, not duplicated."""
+    tracker.hold_creates = 1
+    sync(store, tracker, clock, root)
+    tracker.release()
+    listing = tracker.changed_since  # the listing does not show the late ticket (index lag)
+    tracker.changed_since = lambda *, since: iter(())  # type: ignore[method-assign]
+    clock.now += dt.timedelta(seconds=901)
+    report = sync(store, tracker, clock, root)
+    tracker.changed_since = listing  # type: ignore[method-assign]
+    assert report.count("adopted") == 1 and report.count("created") == 0
+    assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]
+
+
+# -- 2. two tickets carrying one marker ----------------------------------------------------------
+
+
+def test_two_tickets_with_one_marker_never_wedge_the_sync(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    copy = tracker.copy(alert.key)
+    report = sync(store, tracker, clock, root)
+    assert report.count("duplicate") == 1 and not report.failed
+    assert tracker.issues[copy].state == "open"  # default: report, touch nothing
+    again = sync(store, tracker, clock, root)
+    assert again.count("duplicate") == 0 and not again.failed  # reported once
+    tracker.close(copy, "completed")
+    closed_copy = sync(store, tracker, clock, root)
+    assert closed_copy.count("done") == 0  # the duplicate's state is not the item's
+    with store.session() as session:
+        link = session.scalars(
+            select(RemoteLink).join(ActionItem).where(ActionItem.text.like("Alert%"))
+        ).one()
+        assert link.remote_key == alert.key
+        assert (
+            session.scalar(select(ActionItem.status).where(ActionItem.id == link.item_id)) == "open"
+        )
+
+
+def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    copy = tracker.copy(alert.key)
+    report = sync(store, tracker, clock, root, cfg=config(duplicates="close"))
+    assert report.count("duplicate") == 1 and report.count("closed") == 1
+    assert (tracker.issues[copy].state, tracker.issues[copy].state_reason) == (
+        "closed",
+        "duplicate",
+    )
+    assert alert.url in tracker.comments[copy][0]
+    assert tracker.issues[alert.key].state == "open"
+    assert sync(store, tracker, clock, root, cfg=config(duplicates="close")).changes == []
+
+
+def test_a_lost_database_with_two_tickets_per_marker_keeps_the_oldest(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path
+) -> None:
+    """Adoption used to stop on a UNIQUE constraint here, run after run."""
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    tracker.copy(alert.key)
+    from tracker.store.database import open_store
+
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        report = sync(fresh, tracker, clock, root)
+        assert report.count("adopted") == 3 and report.count("duplicate") == 1
+        assert report.count("created") == 0 and not report.failed
+        with fresh.session() as session:
+            keys = set(session.scalars(select(RemoteLink.remote_key)))
+        assert alert.key in keys and len(keys) == 3
+        assert count(fresh, DuplicateTicket) == 1
+        assert not sync(fresh, tracker, clock, root).failed
+    finally:
+        fresh.close()
+
+
+def test_an_older_ticket_found_later_becomes_the_kept_one(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Two databases raced and each linked its own ticket: both keep the same (oldest) one."""
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    newer = tracker.copy(alert.key)
+    with store.session() as session:  # this database linked the newer copy
+        link = session.scalars(select(RemoteLink).where(RemoteLink.remote_key == alert.key)).one()
+        link.remote_key = newer
+    tracker.edit(alert.key)  # both show up in the next listing
+    report = sync(store, tracker, clock, root)
+    assert report.count("duplicate") == 1
+    with store.session() as session:
+        assert (
+            session.scalar(select(RemoteLink.remote_key).where(RemoteLink.item_id == link.item_id))
+            == alert.key
+        )
+        assert session.scalar(select(DuplicateTicket.remote_key)) == newer
+
+
+# -- 3 and 4. postmortems renamed, moved, deleted ------------------------------------------------
+
+
+def test_a_renamed_postmortem_keeps_its_incident_items_and_tickets(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    with store.session() as session:
+        uids = set(session.scalars(select(ActionItem.uid)))
+    (root / "2024").mkdir()
+    (root / "queue.md").rename(root / "2024" / "queue-outage.md")
+    ingested = ingest_paths(store, [root], root=root)
+    moved = {f.path: f.moved_from for f in ingested.files}
+    assert moved["2024/queue-outage.md"] == "queue.md"
+    report = SyncEngine(store, tracker, config().targets[0], config().routing, clock=clock).run()
+    assert report.count("created") == 0 and report.count("updated") == 3
+    assert len(tracker.issues) == 3
+    with store.session() as session:
+        keys = set(session.scalars(select(Incident.key)))
+        assert keys == {"2024/queue-outage.md", "README.md"}
+        assert set(session.scalars(select(ActionItem.uid))) == uids
+    body = next(iter(tracker.issues.values())).body or ""
+    assert "2024/queue-outage.md" in body
+
+
+def test_a_renamed_and_edited_postmortem_is_still_the_same_incident(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    (root / "queue.md").unlink()
+    (root / "queue-2024.md").write_text(
+        DOC.replace("five minutes", "5 minutes") + "- Add a dashboard for consumer lag\n"
+    )
+    report = sync(store, tracker, clock, root)
+    assert report.count("created") == 1  # only the new measure
+    assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1, 1]
+
+
+def test_an_unrelated_new_postmortem_is_not_taken_for_a_moved_one(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    (root / "queue.md").unlink()
+    (root / "dns.md").write_text("## Action items\n\n- Lower the DNS TTL before migrations\n")
+    ingested = ingest_paths(store, [root], root=root)
+    assert all(f.moved_from is None for f in ingested.files)
+    with store.session() as session:
+        assert set(session.scalars(select(Incident.key))) == {"queue.md", "dns.md", "README.md"}
+
+
+def test_a_deleted_postmortem_is_marked_and_its_tickets_left_alone(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root, complete=True)
+    (root / "queue.md").unlink()
+    (root / "other.md").write_text("## Action items\n\n- Rotate the on-call pager\n")
+    report = sync(store, tracker, clock, root, complete=True)
+    assert report.count("removed") == 3 and report.count("closed") == 0
+    assert all(i.state == "open" for i in tracker.issues.values() if "pager" not in i.title)
+    with store.session() as session:
+        gone = session.scalars(select(Incident).where(Incident.key == "queue.md")).one()
+        assert gone.removed_at is not None
+        rows = {row.id: row for row in status_report(session).incidents}
+    assert rows["queue.md"].file_removed is not None
+    assert rows["queue.md"].shown_title.endswith("(file removed)")
+    assert sync(store, tracker, clock, root, complete=True).count("removed") == 0  # once
+
+
+def test_a_deleted_postmortem_closes_its_tickets_only_with_close_removed(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root, complete=True)
+    (root / "queue.md").unlink()
+    report = sync(store, tracker, clock, root, cfg=config(close_removed=True), complete=True)
+    assert report.count("closed") == 3
+    assert {(i.state, i.state_reason) for i in tracker.issues.values()} == {
+        ("closed", "not_planned")
+    }
+    assert all("postmortem file queue.md was removed" in c[0] for c in tracker.comments.values())
+
+
+def test_a_partial_ingest_never_marks_anything_removed(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    (root / "queue.md").unlink()
+    assert sync(store, tracker, clock, root, complete=False).count("removed") == 0
+    with store.session() as session:
+        assert session.scalar(select(Incident.removed_at)) is None
+
+
+def test_a_postmortem_that_comes_back_is_no_longer_removed(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root, complete=True)
+    (root / "queue.md").rename(root.parent / "queue.md")
+    sync(store, tracker, clock, root, complete=True)
+    (root.parent / "queue.md").rename(root / "queue.md")
+    report = ingest_paths(store, [root], root=root, complete=True)
+    assert report.back == ["queue.md"]
+    with store.session() as session:
+        assert session.scalar(select(Incident.removed_at)) is None
+
+
+# -- 5. a file's key does not depend on the current folder ---------------------------------------
+
+
+def test_one_file_named_from_two_folders_is_one_incident(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "h"
+    folder.mkdir()
+    (folder / "Action_Plan.md").write_text(DOC)
+    os.chdir(tmp_path)
+    ingest_paths(store, [Path("h/Action_Plan.md")], root=None)
+    os.chdir(folder)
+    ingest_paths(store, [Path("Action_Plan.md")], root=None)
+    with store.session() as session:
+        keys = list(session.scalars(select(Incident.key)))
+    assert len(keys) == 1 and keys[0].endswith("h/Action_Plan.md")
+
+
+def test_without_a_config_keys_start_at_the_git_repository(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "pm").mkdir()
+    (tmp_path / "repo" / "pm" / "db.md").write_text(DOC)
+    os.chdir(tmp_path / "repo" / "pm")
+    ingest_paths(store, [Path("db.md")], root=None)
+    with store.session() as session:
+        assert session.scalar(select(Incident.key)) == "pm/db.md"
+
+
+# -- 6. tickets the postmortem already names -----------------------------------------------------
+
+
+def test_a_measure_naming_this_trackers_ticket_is_linked_not_created(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    tracker.add("42", "Queue age alert", "Made by a person.")
+    (root / "queue.md").write_text(DOC.replace("(owner: alice)", "(owner: alice), tracked in #42"))
+    report = sync(store, tracker, clock, root)
+    assert report.count("linked") == 1 and report.count("created") == 2
+    assert len(tracker.issues) == 3
+    assert tracker.issues["42"].body == "Made by a person."  # never written to
+    tracker.close("42", "completed")
+    done = sync(store, tracker, clock, root)
+    assert done.count("done") == 1
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Alert%"))).one()
+        assert item.status == "done"
+    assert sync(store, tracker, clock, root).changes == []
+    assert tracker.issues["42"].body == "Made by a person."
+
+
+def test_a_named_ticket_already_tracking_another_measure_is_not_shared(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    tracker.add("42", "Queue work", "Made by a person.")
+    (root / "queue.md").write_text(
+        DOC.replace("minutes (owner: alice)", "minutes #42").replace(
+            "each release", "each release #42"
+        )
+    )
+    report = sync(store, tracker, clock, root)
+    assert report.count("linked") == 1 and report.count("created") == 2
+    created = [i for i in tracker.issues.values() if i.key != "42"]
+    assert any("**Tracked in:** #42" in (i.body or "") for i in created)
+
+
+def test_a_reference_to_another_tracker_is_shown_in_the_ticket(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    (root / "queue.md").write_text(DOC.replace("(owner: alice)", "(owner: alice) PAY-412"))
+    report = sync(store, tracker, clock, root)
+    assert report.count("created") == 3 and report.count("linked") == 0
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    assert "**Tracked in:** PAY-412" in (alert.body or "")
