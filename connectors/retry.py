@@ -5,7 +5,9 @@
   run stops with `RateLimited`, to resume next time.
 - A 5xx answer or a network failure is retried with backoff for reads and repeatable writes
   (PATCH/PUT set values); for a create or a comment it raises `AmbiguousWrite`: it may have
-  been applied, and only the engine, by looking for the marker, can tell.
+  been applied, and only the engine, by looking for the marker, can tell. A connection that
+  was never made (refused, name not resolved, connect timeout) sent nothing: any request is
+  retried then.
 - Anything else is translated by the connector into the project's errors.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from tracker.errors import AmbiguousWrite, RateLimited, TrackerUnavailable, UnexpectedAnswer
 
@@ -28,6 +31,14 @@ def unexpected_answer(target: str, tracker: str, what: str) -> UnexpectedAnswer:
         f"{target}: {tracker} answered {what!r} with something that is not its API's JSON; "
         "check the target's URL, and any proxy in between"
     )
+
+
+def never_sent(exc: Exception) -> bool:
+    """The request never left: the connection itself could not be made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError)
 
 
 @dataclass
@@ -60,7 +71,7 @@ class Policy:
             try:
                 return work()
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if not retry_failures:
+                if not retry_failures and not never_sent(exc):
                     raise AmbiguousWrite(
                         f"{self.target}: no answer from {self.tracker} to {what} "
                         f"({type(exc).__name__}); it may have been applied"
