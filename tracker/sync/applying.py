@@ -215,12 +215,13 @@ class Applier:
                 )
                 or duplicate.kept_key
             )
+        # Closing first: it is safe to repeat, and a closed duplicate is not planned again.
+        issue = self.connector.update(key=step.key, change=TicketChange(close_as="duplicate"))
         self.connector.comment(
             key=step.key,
             body=f"Duplicate of {kept}: that ticket tracks this postmortem measure; track closed "
             "this one, which carries the same marker.",
         )
-        issue = self.connector.update(key=step.key, change=TicketChange(close_as="duplicate"))
         with self.context.store.session() as session:
             duplicate = session.get(DuplicateTicket, (self.target.name, step.key))
             assert duplicate is not None
