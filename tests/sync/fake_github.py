@@ -206,7 +206,7 @@ class FakeGitHub:
         headers = {}
         if page * per_page < len(found):
             next_url = re.sub(r"([?&])page=\d+", rf"\g<1>page={page + 1}", url)
-            if "page=" not in url:
+            if not re.search(r"[?&]page=", url):  # not the page= inside per_page=
                 next_url += ("&" if "?" in url else "?") + f"page={page + 1}"
             headers["Link"] = f'<{next_url}>; rel="next"'
         return 200, chunk, headers
