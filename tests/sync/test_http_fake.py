@@ -1,17 +1,33 @@
-"""The fakes served over real HTTP (http_fake.py): the faults themselves, on plain `requests`
-calls."""
+"""The fakes served over real HTTP (http_fake.py) and the real `track` process run against them
+(harness.py): first the faults themselves, on plain `requests` calls, then `track sync` as
+installed, on SQLite and PostgreSQL, against GitHub and Jira Cloud, with the syncs of today."""
 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from fake_github import FakeGitHub
 from fake_github import Fault as GitHubFault
+from harness import (
+    Measure,
+    Track,
+    credentials,
+    find_secret,
+    github_target,
+    jira_target,
+    tickets_by_measure,
+    tickets_by_uid,
+    write_config,
+    write_postmortems,
+)
 from http_fake import (
     FakeServer,
     applied_then_error,
@@ -194,3 +210,127 @@ def test_a_request_outside_the_api_description_fails_the_test() -> None:
             f"{server.fake.base}{ISSUES}", json={"labels": "not-a-list"}, headers=AUTH, timeout=5
         )
         assert answer.status_code == 500  # and the error waits for the end of the block
+
+
+# -- the real `track`, through the harness ---------------------------------------------------
+
+
+@pytest.fixture(params=["github", "jira-cloud"])
+def server(request: pytest.FixtureRequest) -> Iterator[FakeServer[Any]]:
+    served: FakeServer[Any] = serve_github() if request.param == "github" else serve_jira()
+    with served:
+        yield served
+
+
+@pytest.fixture
+def measures(tmp_path: Path) -> list[Measure]:
+    return write_postmortems(tmp_path / "pm", count=2, measures=3)
+
+
+@pytest.fixture
+def track(server: FakeServer[Any], db_url: str, tmp_path: Path) -> Track:
+    is_github = isinstance(server.fake, FakeGitHub)
+    target = github_target(server) if is_github else jira_target(server)
+    return Track(tmp_path, write_config(tmp_path, target), db_url, credentials(server.fake))
+
+
+def listing(server: FakeServer[Any]) -> tuple[str, str]:
+    return ("GET", r"/issues$") if isinstance(server.fake, FakeGitHub) else ("GET", r"/search/jql$")
+
+
+def creating(server: FakeServer[Any]) -> tuple[str, str]:
+    return (
+        ("POST", r"/issues$") if isinstance(server.fake, FakeGitHub) else ("POST", r"/issue/bulk$")
+    )
+
+
+def test_a_first_sync_creates_one_ticket_per_measure_and_a_second_is_a_no_op(
+    server: FakeServer[Any], track: Track, measures: list[Measure], db_url: str
+) -> None:
+    first = track.run("sync")
+    assert first.code == 0, first.err
+    assert tickets_by_measure(server.fake) == Counter(measures)
+    assert set(tickets_by_uid(server.fake).values()) == {1}
+    before = len(server.log)
+    second = track.run("sync")
+    assert (second.code, second.out, second.err) == (0, "", "")
+    assert {r.method for r in server.log[before:]} == {"GET"}
+    assert len(server.log) - before <= 2
+    token = track.env.get("GITHUB_TOKEN") or track.env["JIRA_API_TOKEN"]
+    outputs = [first.out, first.err, second.out, second.err]
+    assert find_secret(token, outputs, database_url=db_url) == []
+
+
+def test_a_read_answered_502_is_retried(
+    server: FakeServer[Any], track: Track, measures: list[Measure]
+) -> None:
+    fault = error(502, *listing(server))
+    server.add(fault)
+    done = track.run("sync")
+    assert done.code == 0, done.err
+    assert fault.hits == 1 and server.count(*listing(server)) >= 3  # failed, retried, read back
+    assert tickets_by_measure(server.fake) == Counter(measures)
+
+
+def test_a_connection_reset_on_a_read_is_survived(
+    server: FakeServer[Any], track: Track, measures: list[Measure]
+) -> None:
+    fault = reset(*listing(server))
+    server.add(fault)
+    done = track.run("sync")
+    assert done.code == 0, done.err
+    assert fault.hits == 1
+    assert tickets_by_measure(server.fake) == Counter(measures)
+
+
+def test_killed_after_a_create_was_applied_a_rerun_leaves_one_ticket_per_measure(
+    server: FakeServer[Any], track: Track, measures: list[Measure]
+) -> None:
+    is_github = isinstance(server.fake, FakeGitHub)
+    process = track.process("sync")
+    # GitHub: the second create (one issue each); Jira: the one bulk create of all six.
+    server.add(
+        kill(process.kill, *creating(server), nth=2 if is_github else 1, after_applying=True)
+    )
+    assert process.start().wait().killed
+    server.wait_idle()
+    assert sum(tickets_by_uid(server.fake).values()) == (2 if is_github else len(measures))
+    # --wait: PostgreSQL frees a dead session's advisory lock once it notices the hang-up.
+    rerun = track.run("sync", "--wait", "10")
+    assert rerun.code == 0, rerun.err
+    assert tickets_by_measure(server.fake) == Counter(measures)
+
+
+def test_a_429_with_retry_after_is_waited_out(
+    server: FakeServer[Any], track: Track, measures: list[Measure]
+) -> None:
+    server.add(rate_limit(1, *creating(server)))
+    done = track.run("sync")
+    assert done.code == 0, done.err
+    limited, retried = [r for r in server.log if r.method == "POST"][:2]
+    assert limited.fault == "429" and retried.fault is None
+    assert retried.at - limited.at >= 1.0
+    assert tickets_by_measure(server.fake) == Counter(measures)
+
+
+def test_find_secret_looks_in_outputs_and_in_either_database(db_url: str, tmp_path: Path) -> None:
+    secret = "ghp_s3cr3t"
+    assert find_secret(secret, ["fine", f"token={secret}"]) == ["text 1"]
+    if db_url.startswith("sqlite"):
+        with sqlite3.connect(tmp_path / "track.db") as conn:
+            conn.execute("CREATE TABLE notes (body TEXT)")
+            conn.execute("INSERT INTO notes VALUES (?)", (f"a {secret} here",))
+        conn.close()
+        assert find_secret(secret, database_url=db_url) == ["track.db"]
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (id int, body jsonb)"))
+        assert find_secret(secret, database_url=db_url) == []
+        conn.execute(
+            text("INSERT INTO notes VALUES (1, CAST(:b AS jsonb))"), {"b": f'{{"t": "{secret}"}}'}
+        )
+    engine.dispose()
+    assert find_secret(secret, database_url=db_url) == ["notes.body"]
