@@ -1,10 +1,13 @@
-"""A stateful fake of the GitHub Issues REST API, served through `responses`.
+"""A stateful fake of the GitHub Issues REST API, served through `responses` (give it the
+`RequestsMock`), or over real HTTP by `http_fake.py` (no mock: the server calls `receive` and
+`answer`).
 
 Every request the connector sends is checked against GitHub's OpenAPI description (operation,
 query parameters, body schema), and every issue the fake returns is validated against the
 `issue` schema, starting from the description's own example and the recorded octokit
 exchanges. Faults can be injected: status codes (with headers), answers given after the change
-was applied (an ambiguous create), and connection resets.
+was applied (an ambiguous create), and connection resets. State changes hold `lock`, so
+several server threads (and a test acting as a person) may use one fake.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import copy
 import datetime as dt
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +46,7 @@ class Fault:
 class FakeGitHub:
     def __init__(
         self,
-        mock: responses.RequestsMock,
+        mock: responses.RequestsMock | None = None,
         *,
         repo: str = "acme/ops",
         token: str = "t0ken",
@@ -51,6 +55,10 @@ class FakeGitHub:
         self.repo = repo
         self.token = token
         self.base = base.rstrip("/")
+        parts = urlsplit(self.base)
+        # Where people read issues: github.com, or the Enterprise Server's own host.
+        self.web = "https://github.com" if self.base == API else f"{parts.scheme}://{parts.netloc}"
+        self.lock = threading.RLock()
         self.spec: ApiSpec | None = load_spec(
             "github-openapi-subset.json", base_path=urlsplit(self.base).path
         )
@@ -61,12 +69,12 @@ class FakeGitHub:
         self.issues_enabled = True
         self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         self._template = self._issue_template()
-        parts = urlsplit(self.base)
-        served = re.compile(
-            rf"{parts.scheme}://{re.escape(parts.hostname or '')}(:\d+)?{re.escape(parts.path)}/.*"
-        )
-        for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
-            mock.add_callback(method, served, callback=self._handle)
+        if mock is not None:
+            served = re.compile(
+                rf"{parts.scheme}://{re.escape(parts.hostname or '')}(:\d+)?{re.escape(parts.path)}/.*"
+            )
+            for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+                mock.add_callback(method, served, callback=self._handle)
 
     # -- people acting on GitHub ---------------------------------------------------------
 
@@ -78,18 +86,21 @@ class FakeGitHub:
         return self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def close(self, number: int, reason: str = "completed") -> None:
-        stamp = self.tick()
-        self.issues[number].update(
-            state="closed", state_reason=reason, closed_at=stamp, updated_at=stamp
-        )
+        with self.lock:
+            stamp = self.tick()
+            self.issues[number].update(
+                state="closed", state_reason=reason, closed_at=stamp, updated_at=stamp
+            )
 
     def reopen(self, number: int) -> None:
-        self.issues[number].update(
-            state="open", state_reason="reopened", closed_at=None, updated_at=self.tick()
-        )
+        with self.lock:
+            self.issues[number].update(
+                state="open", state_reason="reopened", closed_at=None, updated_at=self.tick()
+            )
 
     def edit(self, number: int, **fields: Any) -> None:
-        self.issues[number].update(fields, updated_at=self.tick())
+        with self.lock:
+            self.issues[number].update(fields, updated_at=self.tick())
 
     def requests_made(self) -> int:
         return len(self.log)
@@ -97,11 +108,28 @@ class FakeGitHub:
     # -- serving ---------------------------------------------------------------------------
 
     def _handle(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        self.receive(request)
+        return self.answer(request)
+
+    def _path(self, url: str) -> str:
+        return urlsplit(url).path[len(urlsplit(self.base).path) :]
+
+    def receive(self, request: requests.PreparedRequest) -> None:
+        """Log the request and hold it to the API description (AssertionError if it breaks it)."""
         method, url = request.method or "GET", request.url or ""
-        path = urlsplit(url).path[len(urlsplit(self.base).path) :]
-        self.log.append((method, path))
+        with self.lock:
+            self.log.append((method, self._path(url)))
         if self.spec is not None:
             self.spec.check_request(method, url, request.body)  # type: ignore[arg-type]
+
+    def answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """Apply a received request (faults, credentials, the change) and answer it."""
+        with self.lock:
+            return self._answer(request)
+
+    def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        method, url = request.method or "GET", request.url or ""
+        path = self._path(url)
         fault = self._fault(method, path)
         if fault is not None and fault.reset:
             raise requests.ConnectionError("Connection reset by peer")
@@ -178,7 +206,7 @@ class FakeGitHub:
         headers = {}
         if page * per_page < len(found):
             next_url = re.sub(r"([?&])page=\d+", rf"\g<1>page={page + 1}", url)
-            if "page=" not in url:
+            if not re.search(r"[?&]page=", url):  # not the page= inside per_page=
                 next_url += ("&" if "?" in url else "?") + f"page={page + 1}"
             headers["Link"] = f'<{next_url}>; rel="next"'
         return 200, chunk, headers
@@ -202,7 +230,7 @@ class FakeGitHub:
             updated_at=stamp,
             closed_at=None,
             url=api,
-            html_url=f"https://github.com/{self.repo}/issues/{number}",
+            html_url=f"{self.web}/{self.repo}/issues/{number}",
             repository_url=f"{self.base}/repos/{self.repo}",
         )
         issue.pop("pull_request", None)
@@ -243,7 +271,7 @@ class FakeGitHub:
             "id": len(self.comments[number]),
             "node_id": "IC_1",
             "url": f"{self.base}/x",
-            "html_url": "https://github.com/x",
+            "html_url": f"{self.web}/x",
             "body": data["body"],
             "user": user,
             "created_at": stamp,
@@ -280,7 +308,10 @@ class FakeGitHub:
         if recorded.exists():
             real = json.loads(recorded.read_text())[0]["response"][0]
             template.update({k: v for k, v in real.items() if k not in template})
-        return template
+        # The example's links point at github.com; an Enterprise Server (or a fake served on
+        # 127.0.0.1) puts its own address there.
+        text = json.dumps(template).replace(API, self.base).replace("https://github.com", self.web)
+        return json.loads(text)  # type: ignore[no-any-return]
 
 
 _MINIMAL_ISSUE: dict[str, Any] = {

@@ -1,4 +1,6 @@
-"""A stateful fake of the Jira REST API (v2 paths), served through `responses`.
+"""A stateful fake of the Jira REST API (v2 paths), served through `responses` (give it the
+`RequestsMock`), or over real HTTP by `http_fake.py` (no mock: the server calls `receive` and
+`answer`; state changes hold `lock`).
 
 Requests are checked against Atlassian's OpenAPI description in ../shared/api/ (the v3 paths
 there are the same operations; the v2 bodies differ only in taking plain-text descriptions),
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -89,7 +92,7 @@ def tokenize(jql: str) -> list[str]:
 class FakeJira:
     def __init__(
         self,
-        mock: responses.RequestsMock,
+        mock: responses.RequestsMock | None = None,
         *,
         cloud: bool = True,
         project: str = "OPS",
@@ -99,7 +102,8 @@ class FakeJira:
     ) -> None:
         self.cloud = cloud
         self.project = project
-        self.url = url
+        self.url = url.rstrip("/")
+        self.lock = threading.RLock()
         self.credentials = (user, token)
         self.spec: ApiSpec | None = load_spec(
             "jira-openapi-subset.json", base_path="/rest/api/2", spec_prefix="/rest/api/3"
@@ -121,12 +125,13 @@ class FakeJira:
                 "displayName": "Erin",
             }
         ]
-        parts = urlsplit(url)
-        served = re.compile(
-            rf"{parts.scheme}://{re.escape(parts.hostname or '')}(:\d+)?/rest/api/2/.*"
-        )
-        for method in ("GET", "POST", "PUT", "DELETE"):
-            mock.add_callback(method, served, callback=self._handle)
+        if mock is not None:
+            parts = urlsplit(url)
+            served = re.compile(
+                rf"{parts.scheme}://{re.escape(parts.hostname or '')}(:\d+)?/rest/api/2/.*"
+            )
+            for method in ("GET", "POST", "PUT", "DELETE"):
+                mock.add_callback(method, served, callback=self._handle)
 
     # -- people acting in Jira -----------------------------------------------------------
 
@@ -134,11 +139,12 @@ class FakeJira:
         return stamp(dt.datetime.now(dt.UTC))
 
     def transition(self, key: str, status: str, resolution: str | None = None) -> None:
-        fields = self.issues[key]["fields"]
-        fields["status"] = STATUSES[status]
-        fields["resolution"] = {"name": resolution, "id": "1"} if resolution else None
-        fields["resolutiondate"] = self.now() if resolution else None
-        fields["updated"] = self.now()
+        with self.lock:
+            fields = self.issues[key]["fields"]
+            fields["status"] = STATUSES[status]
+            fields["resolution"] = {"name": resolution, "id": "1"} if resolution else None
+            fields["resolutiondate"] = self.now() if resolution else None
+            fields["updated"] = self.now()
 
     def requests_made(self) -> int:
         return len(self.log)
@@ -146,13 +152,28 @@ class FakeJira:
     # -- serving ---------------------------------------------------------------------------
 
     def _handle(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        self.receive(request)
+        return self.answer(request)
+
+    def receive(self, request: requests.PreparedRequest) -> None:
+        """Log the request and hold it to the API description (AssertionError if it breaks it)."""
         method, url = request.method or "GET", request.url or ""
         path = urlsplit(url).path.removeprefix("/rest/api/2")
-        self.log.append((method, path))
+        with self.lock:
+            self.log.append((method, path))
         # User search is outside the API description in ../shared (the one operation here not
         # checked against it): Cloud's GET /rest/api/2/user/search?query=, a list of users.
         if self.spec is not None and path != "/user/search":
             self.spec.check_request(method, url, request.body)  # type: ignore[arg-type]
+
+    def answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """Apply a received request (faults, credentials, the change) and answer it."""
+        with self.lock:
+            return self._answer(request)
+
+    def _answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        method, url = request.method or "GET", request.url or ""
+        path = urlsplit(url).path.removeprefix("/rest/api/2")
         fault = next(
             (
                 f
