@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from github import Auth, Github, GithubException
@@ -61,7 +61,9 @@ class GitHubConnector:
         self._gh = Github(
             auth=Auth.Token(token),
             base_url=api_url,
-            timeout=int(max(1, timeout)),
+            # PyGithub annotates an int, and hands the value to requests, which takes seconds
+            # as a float: 1.5 stays 1.5.
+            timeout=cast(int, timeout),
             retry=None,
             per_page=100,
             seconds_between_requests=None,
