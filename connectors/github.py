@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import math
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from github import Auth, Github, GithubException
@@ -61,9 +62,7 @@ class GitHubConnector:
         self._gh = Github(
             auth=Auth.Token(token),
             base_url=api_url,
-            # PyGithub annotates an int, and hands the value to requests, which takes seconds
-            # as a float: 1.5 stays 1.5.
-            timeout=cast(int, timeout),
+            timeout=math.ceil(timeout),  # PyGithub takes whole seconds: never cut one short
             retry=None,
             per_page=100,
             seconds_between_requests=None,
