@@ -89,6 +89,9 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     message: str = "Server Error"
     kill: Callable[[], object] | None = None  # called just before the (reset) answer
+    query: str = (
+        ""  # and a regex the query string must `re.search` ("since=": a listing from a mark)
+    )
     name: str = "fault"
     seen: int = 0  # matching requests so far
     hits: int = 0  # requests it acted on
@@ -102,8 +105,12 @@ class Fault:
         if self.apply and self.apply_after is not None:
             raise ValueError("a request is applied once: now (apply) or later (apply_after)")
 
-    def matches(self, method: str, path: str) -> bool:
-        return self.method in ("*", method) and re.search(self.path, path) is not None
+    def matches(self, method: str, path: str, query: str = "") -> bool:
+        return (
+            self.method in ("*", method)
+            and re.search(self.path, path) is not None
+            and re.search(self.query, query) is not None
+        )
 
     def due(self) -> bool:
         return self.seen >= self.nth and (self.times is None or self.hits < self.times)
@@ -361,7 +368,7 @@ class FakeServer(Generic[F]):
         with self._lock:
             chosen = None
             for fault in self.faults:
-                if fault.matches(method, path):
+                if fault.matches(method, path, query):
                     fault.seen += 1
                     if chosen is None and fault.due():
                         chosen = fault

@@ -398,3 +398,39 @@ def test_a_reference_to_another_tracker_is_shown_in_the_ticket(
     assert report.count("created") == 3 and report.count("linked") == 0
     alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
     assert "**Tracked in:** PAY-412" in (alert.body or "")
+
+
+# -- 8. the lock: its own exit code, and one per store ---------------------------------------------
+
+
+def test_the_sync_lock_is_per_store_even_on_one_postgresql_server(db_url: str) -> None:
+    """Two stores in two schemas of one PostgreSQL database sync at once; two syncs of one
+    store do not (SyncBusy, exit code 75)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("schemas are PostgreSQL's")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tracker.errors import SyncBusy
+    from tracker.store.database import open_store
+    from tracker.sync.lock import sync_lock
+
+    base = os.environ["TRACK_TEST_POSTGRES_URL"]
+    other_schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {other_schema}"))
+    one = open_store(db_url)
+    other = open_store(f"{base}?options=-csearch_path%3D{other_schema}")
+    same = open_store(db_url)
+    try:
+        with sync_lock(one), sync_lock(other), pytest.raises(SyncBusy) as busy, sync_lock(same):
+            pass
+        assert busy.value.exit_code == 75
+    finally:
+        for store in (one, other, same):
+            store.close()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {other_schema} CASCADE"))
+        admin.dispose()

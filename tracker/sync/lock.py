@@ -1,7 +1,8 @@
 """One sync at a time per database: a second `track sync` waits or stops with a clear message.
 
 SQLite: an exclusive `flock` on a file beside the database. PostgreSQL: a session advisory
-lock held on a dedicated connection for the whole sync. Both are released by the operating
+lock held on a dedicated connection for the whole sync, keyed by the database and schema, so
+stores in other schemas of one server do not wait for each other. Both are released by the operating
 system or the server when the process dies, so a killed sync never leaves a stale lock.
 """
 
@@ -42,8 +43,9 @@ def _busy() -> SyncBusy:
 
 @contextmanager
 def _postgres_lock(store: Store, deadline: float) -> Iterator[None]:
-    key = zlib.crc32(_LOCK_NAME.encode()) - 2**31
     with store.engine.connect() as connection:
+        where = connection.execute(text("SELECT current_database(), current_schema()")).one()
+        key = zlib.crc32(f"{_LOCK_NAME}:{where[0]}:{where[1]}".encode()) - 2**31
         while not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             if time.monotonic() >= deadline:
                 raise _busy()
