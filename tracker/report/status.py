@@ -44,7 +44,7 @@ class IncidentStatus:
 
     @property
     def shown_title(self) -> str:
-        return f"{self.title} (file removed)" if self.file_removed else self.title
+        return f"(file removed) {self.title}" if self.file_removed else self.title
 
     def as_json(self) -> dict[str, object]:
         c = self.counts
