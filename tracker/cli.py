@@ -94,6 +94,12 @@ def parse(
             "--heading", help="Extra regex for headings that open a measures section (repeatable)."
         ),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Also say which rule took each item, and why candidates were not."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Show the corrective and preventative measures found in postmortem files.
@@ -110,7 +116,7 @@ def parse(
     failed = 0
     for path in list(markdown_files(paths)):
         try:
-            docs.append(parse_file(path, settings))
+            docs.append(parse_file(path, settings, explain=explain))
         except ParseError as exc:
             failed += 1
             typer.echo(f"error: {exc}", err=True)

@@ -43,8 +43,20 @@ class Incident(_Frozen):
     metadata: dict[str, str] = Field(default_factory=dict)
 
 
+class Note(_Frozen):
+    """Why the parser decided as it did about one line: taken as an item by a rule, or skipped."""
+
+    line: int
+    text: str
+    taken: bool
+    rule: str = Field(description="What found it, or why it is not a measure.")
+
+
 class ParsedDocument(_Frozen):
     path: str
     incident: Incident
     items: tuple[ParsedItem, ...] = ()
     warnings: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = Field(
+        default=(), description="Filled only when the parse is asked to explain itself."
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tracker.errors import ParseError, UsageError
 from tracker.model import ParsedDocument, ParsedItem
+from tracker.parse.explain import recording
 from tracker.parse.incident import front_matter, read_incident
 from tracker.parse.items import section_items
 from tracker.parse.markdown import parse_tree
@@ -43,9 +44,24 @@ DEFAULT_SETTINGS = ParserSettings()
 
 
 def parse_text(
-    text: str, path: str = "<text>", settings: ParserSettings = DEFAULT_SETTINGS
+    text: str,
+    path: str = "<text>",
+    settings: ParserSettings = DEFAULT_SETTINGS,
+    *,
+    explain: bool = False,
 ) -> ParsedDocument:
-    """Parse one postmortem's markdown. Never raises for odd content: it warns instead."""
+    """Parse one postmortem's markdown. Never raises for odd content: it warns instead. With
+    `explain`, the document's `notes` say which rule took each item and why candidates were
+    skipped."""
+    if not explain:
+        return _parse(text, path, settings)
+    with recording() as notes:
+        doc = _parse(text, path, settings)
+    ordered = sorted(notes, key=lambda note: (note.line, not note.taken))
+    return doc.model_copy(update={"notes": tuple(ordered)})
+
+
+def _parse(text: str, path: str, settings: ParserSettings) -> ParsedDocument:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     root = parse_tree(text)
     meta, warnings = front_matter(root)
@@ -108,8 +124,11 @@ def decode_markdown(path: Path, data: bytes) -> str:
         ) from exc
 
 
-def parse_file(path: Path, settings: ParserSettings = DEFAULT_SETTINGS) -> ParsedDocument:
-    return parse_text(read_markdown(path, settings.max_bytes), str(path), settings)
+def parse_file(
+    path: Path, settings: ParserSettings = DEFAULT_SETTINGS, *, explain: bool = False
+) -> ParsedDocument:
+    text = read_markdown(path, settings.max_bytes)
+    return parse_text(text, str(path), settings, explain=explain)
 
 
 def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:

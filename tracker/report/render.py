@@ -39,7 +39,7 @@ def _console(*, stderr: bool = False) -> Console:
 
 
 def document_json(doc: ParsedDocument) -> dict[str, object]:
-    data = doc.model_dump(mode="json")
+    data = doc.model_dump(mode="json", exclude=set() if doc.notes else {"notes"})
     data["items"] = [
         {key: item[key] for key in ITEM_KEYS}
         | {k: v for k, v in item.items() if k not in ITEM_KEYS}
@@ -76,6 +76,11 @@ def print_document(doc: ParsedDocument) -> None:
         console.print(table)
     for warning in doc.warnings:
         console.print(Text(f"  warning: {warning}", style="yellow"))
+    for note in doc.notes:
+        mark = "took" if note.taken else "skipped"
+        console.print(
+            Text(f"  line {note.line}: {mark} ({note.rule}): {note.text}"), soft_wrap=True
+        )
     console.print()
 
 
