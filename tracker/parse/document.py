@@ -16,6 +16,7 @@ from tracker.model import ParsedDocument, ParsedItem
 from tracker.parse.explain import recording
 from tracker.parse.incident import front_matter, read_incident
 from tracker.parse.items import section_items
+from tracker.parse.lexicon import Lexicon, load, using
 from tracker.parse.markdown import parse_tree
 from tracker.parse.sections import find_sections, units_of
 from tracker.parse.vocabulary import Vocabulary
@@ -26,18 +27,27 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ParserSettings:
-    """What a team may tune: extra measures-heading regexes, the largest file to read."""
+    """What a team may tune: extra measures-heading regexes, language tables of its own
+    (`languages/*.toml` shape), the largest file to read."""
 
     measures_headings: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
+    languages: tuple[Path, ...] = ()
+    _lexicon: Lexicon = field(init=False, repr=False, compare=False)
     _vocabulary: Vocabulary = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_vocabulary", Vocabulary.build(self.measures_headings))
+        lexicon = load(self.languages)
+        object.__setattr__(self, "_lexicon", lexicon)
+        object.__setattr__(self, "_vocabulary", Vocabulary.build(lexicon, self.measures_headings))
 
     @property
     def vocabulary(self) -> Vocabulary:
         return self._vocabulary
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon
 
 
 DEFAULT_SETTINGS = ParserSettings()
@@ -53,10 +63,11 @@ def parse_text(
     """Parse one postmortem's markdown. Never raises for odd content: it warns instead. With
     `explain`, the document's `notes` say which rule took each item and why candidates were
     skipped."""
-    if not explain:
-        return _parse(text, path, settings)
-    with recording() as notes:
-        doc = _parse(text, path, settings)
+    with using(settings.lexicon):
+        if not explain:
+            return _parse(text, path, settings)
+        with recording() as notes:
+            doc = _parse(text, path, settings)
     ordered = sorted(notes, key=lambda note: (note.line, not note.taken))
     return doc.model_copy(update={"notes": tuple(ordered)})
 

@@ -190,10 +190,18 @@ def _opens_section(label: Label, current: Section | None, under_other: bool) -> 
 
 
 def _inside(section: Section, heading: Heading) -> bool:
-    """Whether `heading` is a sub-heading of `section` rather than the start of a new part."""
+    """Whether `heading` is a sub-heading of `section` rather than the start of a new part.
+
+    Under a heading that names measures outright ("## Follow-ups"), every deeper heading is a
+    group of it, even one whose words name another section elsewhere ("### Detection",
+    "### Lessons learned"). Under a weak one ("# ... Actions workflow", a title), a short
+    sub-heading naming another section ("## Timeline") ends it; a numbered or long one
+    ("### 3. Add the recovery steps to the runbook") does not.
+    """
     if section.level is None or heading.level <= section.level:
         return False
-    # "### Timeline" ends the measures; "### 3. Add the recovery steps to the runbook" does not.
+    if section.strong:
+        return True
     names_a_section = len(heading.title.split()) <= _SECTION_NAME_WORDS and not NUMBERED.match(
         heading.title
     )

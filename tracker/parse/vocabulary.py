@@ -1,8 +1,9 @@
 """Which headings and labels open a measures section, and which ones end it.
 
-The defaults cover the wording of real postmortems ("Corrective and preventative measures",
-"Action items", "Follow-up improvements", "Remediation", "Next steps", "TODO", ...). Teams can add
-their own patterns (config `parser.measures_headings` or `track parse --heading`).
+The words come from the language tables (`tracker/parse/lexicon.py`): "Corrective and
+preventative measures", "Action items", "Follow-ups", "Medidas correctivas", "Maßnahmen",
+"再発防止策", ... Teams add their own patterns (config `parser.measures_headings` or
+`track parse --heading`), or their own language table.
 """
 
 from __future__ import annotations
@@ -12,92 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from tracker.parse.lexicon import Lexicon
+
 Kind = Literal["measures", "other"]
 
-# Nouns and adjectives only: an item titled "Prevent data loss" must not read as a heading.
-STRONG_MEASURES = (
-    r"action[ -]?items?",
-    r"corrective",
-    r"preventi(?:ve|on)",
-    r"preventative",
-    r"remediations?",
-    r"follow[- ]?ups?",
-    r"next steps",
-    r"to[- ]?dos?",
-    r"measures",
-    r"action plan",
-    r"preventing",
-    r"do(?:ing)? (?:things )?differently",
-    r"going forward",
-    r"what we(?: will|'ll) (?:do|change)",
-    r"what we(?:'re| are) (?:doing|changing)",
-    r"(?:are we|we are|we're) (?:making|doing|changing)",  # "How are we making this less likely?"
-    r"how (?:we|we'll|we will) prevent",
-    r"avoid(?:ing)? (?:a )?recurrence",
-    r"countermeasures",  # A3 reports
-    r"actionables",
-)
-WEAK_MEASURES = (
-    r"improvements?",
-    r"improving",
-    r"tasks",
-    r"actions",
-    r"recommendations",
-    r"fixes",
-    r"work items",
-    r"hardening",
-)
-# Sections that are never measures, even when they mention a measures word
-# ("Follow-up timeline", "Questions for follow up", "Actions taken").
-OTHER_SECTIONS = (
-    r"timeline",
-    r"time ?line",
-    r"lessons?",
-    r"learn(?:ed|t|ings?)",
-    r"went (?:well|wrong|badly)",
-    r"(?:did ?n[o']t|didn't) go well",
-    r"lucky",
-    r"questions?",
-    r"notes",
-    r"taken",
-    r"summary",
-    r"overview",
-    r"tl;?dr",
-    r"impact",
-    r"root ?causes?",
-    r"contributing factors?",
-    r"resolution",
-    r"recovery",
-    r"detection",
-    r"triggers?",
-    r"background",
-    r"conclusions?",
-    r"outcomes?",
-    r"attendees",
-    r"participants",
-    r"stats",
-    r"appendix",
-    r"supporting",
-    r"references",
-    r"what happened",
-    r"duration",
-    r"status",
-    r"authors?",
-    r"date",
-    r"severity",
-)
+_JOINED = re.compile(r"\band\b|&|/|\+|\by\b|\bund\b|\bet\b|\be\b|\ben\b|と")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
-_JOINED = re.compile(r"\band\b|&|/|\+")
-_NEVER_MEASURES = re.compile(
-    r"timeline|question|notes|taken|lesson|learn|went (?:well|wrong)", re.I
-)
-# "Follow-up meeting": when the review happens, not what will be done.
-_MEETING = re.compile(r"follow[- ]?up (?:meeting|review|call|session|discussion)s?\b", re.I)
-
-
-def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])", re.I)
+def alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One regex for whole words or phrases: word boundaries around those written in letters
+    with spaces between words; none around Japanese and Chinese, written without spaces."""
+    parts = [p if _CJK.search(p) else rf"(?<![\w])(?:{p})(?![\w])" for p in patterns]
+    return re.compile("|".join(parts) or r"(?!x)x", re.I)
 
 
 @dataclass(frozen=True)
@@ -106,22 +34,27 @@ class Vocabulary:
     weak: re.Pattern[str]
     other: re.Pattern[str]
 
+    never: re.Pattern[str]
+    meeting: re.Pattern[str]
+
     @classmethod
-    def build(cls, extra_measures: Iterable[str] = ()) -> Vocabulary:
-        """The default vocabulary plus the team's own measures-heading regexes."""
+    def build(cls, lexicon: Lexicon, extra_measures: Iterable[str] = ()) -> Vocabulary:
+        """The lexicon's section names plus the team's own measures-heading regexes."""
         return cls(
-            strong=_alternation((*STRONG_MEASURES, *extra_measures)),
-            weak=_alternation(WEAK_MEASURES),
-            other=_alternation(OTHER_SECTIONS),
+            strong=alternation((*lexicon["strong"], *extra_measures)),
+            weak=alternation(lexicon["weak"]),
+            other=alternation(lexicon["other"]),
+            never=re.compile("|".join(lexicon["never"]) or r"(?!x)x", re.I),
+            meeting=re.compile(rf"\b(?:{lexicon.alternation('meeting')})\b", re.I),
         )
 
     def classify(self, title: str) -> Kind | None:
         """'measures', 'other' (a known non-measures section) or None (unknown words)."""
         other = self.other.search(title)
-        if _MEETING.search(title):
+        if self.meeting.search(title):
             return "other"
         strong = self.strong.search(title)
-        if other and _NEVER_MEASURES.search(title) and not (strong and _JOINED.search(title)):
+        if other and self.never.search(title) and not (strong and _JOINED.search(title)):
             # "Follow-up timeline", "Questions for follow up", "Actions taken"; but
             # "Lessons learned and action items" holds measures.
             return "other"
