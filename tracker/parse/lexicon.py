@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tracker.errors import UsageError
+
+T = TypeVar("T")
 
 LIST_KEYS = {
     "sections": ("strong", "weak", "other", "never", "meeting"),
@@ -40,13 +42,17 @@ COLUMN_ROLES = ("number", "id", "owner", "due", "priority", "type", "status", "r
 class Lexicon:
     """Every language table merged: word lists by key, months by name."""
 
-    words: tuple[tuple[str, tuple[str, ...]], ...]
+    lists: tuple[tuple[str, tuple[str, ...]], ...]
     columns: tuple[tuple[str, tuple[str, ...]], ...]
     months: tuple[tuple[str, int], ...]
     names: tuple[str, ...] = field(default=())  # the tables, for messages
 
     def __getitem__(self, key: str) -> tuple[str, ...]:
-        return dict(self.words).get(key, ())
+        return self._lists.get(key, ())
+
+    @cached_property
+    def _lists(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.lists)
 
     def alternation(self, key: str) -> str:
         """The words of `key` as one regex alternation (no group captures)."""
@@ -64,19 +70,29 @@ class Lexicon:
     def column_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
         return tuple((role, re.compile("|".join(words), re.I)) for role, words in self.columns)
 
-    @cached_property
-    def _patterns(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], re.Pattern[str]]:
-        return {}
+    def cached(self, build: Callable[[Lexicon], T]) -> T:
+        """What `build` makes of this lexicon (its compiled patterns), made once."""
+        store: dict[Callable[[Lexicon], object], object] = self.__dict__.setdefault("_built", {})
+        if build not in store:
+            store[build] = build(self)
+        return store[build]  # type: ignore[return-value]
 
-    def pattern(self, template: str, **keys: str) -> re.Pattern[str]:
-        """`template` with `{name}` replaced by the alternation of the words of each key
-        (compiled once per lexicon; `{{` and `}}` stand for braces)."""
-        wanted = (template, tuple(sorted(keys.items())))
-        found = self._patterns.get(wanted)
-        if found is None:
-            values = {name: self.alternation(key) for name, key in keys.items()}
-            found = self._patterns[wanted] = re.compile(template.format(**values), re.I)
-        return found
+    def words(self, key: str, *, start: bool = False) -> str:
+        """The words of `key` as one regex group, each a whole word (no boundary around words
+        written without spaces, such as Japanese ones). With `start`, anchored at the start."""
+        return boundaried(self[key], anchored=start)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def boundaried(patterns: Iterable[str], *, anchored: bool = False) -> str:
+    lead = "^" if anchored else r"(?<![\w])"
+    parts = [
+        ("^" if anchored else "") + f"(?:{p})" if _CJK.search(p) else rf"{lead}(?:{p})(?![\w])"
+        for p in patterns
+    ]
+    return "(?:" + ("|".join(parts) or r"(?!x)x") + ")"
 
 
 def _read(source: Any, name: str) -> dict[str, Any]:
@@ -117,7 +133,8 @@ def load(extra: tuple[Path, ...] = ()) -> Lexicon:
     """The shipped tables, then the team's, merged."""
     shipped = files("tracker.parse") / "languages"
     sources: list[tuple[Any, str]] = [
-        (entry, entry.name) for entry in sorted(shipped.iterdir(), key=lambda e: e.name)
+        (entry, entry.name)
+        for entry in sorted(shipped.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".toml")
     ]
     sources += [(path, str(path)) for path in extra]
@@ -140,7 +157,7 @@ def load(extra: tuple[Path, ...] = ()) -> Lexicon:
                 raise UsageError(f"{name}: month {month!r} is already month {months[month]}")
             months[month.lower()] = int(number)
     return Lexicon(
-        words=tuple((key, tuple(value)) for key, value in words.items()),
+        lists=tuple((key, tuple(value)) for key, value in words.items()),
         columns=tuple((role, tuple(columns[role])) for role in COLUMN_ROLES if columns[role]),
         months=tuple(months.items()),
         names=tuple(name for _, name in sources),

@@ -10,8 +10,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from tracker.parse.dates import ANY_DATE, parse_date
+from tracker.parse.dates import any_date, any_due, parse_date, parse_due
+from tracker.parse.lexicon import Lexicon, current
 from tracker.parse.phrases import (
+    EMAIL,
+    HANDLE,
     TYPE_SYNONYMS,
     TYPES,
     meta_part,
@@ -23,40 +26,12 @@ from tracker.parse.phrases import (
 )
 from tracker.parse.segments import UNASSIGNED, take_segments
 
-_STATUS_TAG = re.compile(
-    r"^\s*(?:\[(?P<b>done|todo|wip)\]|(?P<w>done|todo|fixed|completed|planned|investigating|"
-    r"in progress|not started|shipped|blocked)\s*[:\-–—])\s*",
-    re.I,
-)
-_DONE_SUFFIX = re.compile(
-    r"\s*[\(\[](?:done|completed|fixed|resolved|merged|shipped|deployed|landed)\b"
-    r"[^\)\]]{0,40}[\)\]]\s*\.?$"
-    # or a last sentence such as "Done in grafana."
-    r"|(?:^\s*|(?<=[.!?])\s+)(?:done|completed|fixed|shipped)\b(?:[^.!?]|[.!?](?=\S)){0,120}[.!]?$",
-    re.I,
-)
 # ✅ done, ⬜ open, ❌ dropped (won't do: neither open nor done)
 _STATUS_EMOJI = re.compile(
     r"^\s*(?:(?P<done>✅|✔️|✔|☑️|☑)|(?P<open>⬜|☐|🔲|⏳|🚧)|(?P<dropped>❌|🚫))\s*"
 )
 _CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+")
 _PRIORITY_TAG = re.compile(r"^\s*\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+|\s*\[(?P<q>P[0-4])\]", re.I)
-_PRIORITY = re.compile(
-    r"\bpriority\s*[:=]?\s*(?P<word>P[0-4]|critical|urgent|highest|high|medium|low|lowest)\b"
-    r"|(?<![\w-])(?P<p>P[0-4])(?![\w-])",
-    re.I,
-)
-_OWNER_CLAUSE = re.compile(
-    r"\s*[\(\[]\s*(?:owner|owners|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*"
-    r"(?P<who>[^\)\],;]+?)\s*[\)\]]",
-    re.I,
-)
-_OWNER_INLINE = re.compile(
-    r"\b(?:owner|assignee|assigned to|owned by|dri)\s*[:=]\s*"
-    r"(?P<who>@?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an email
-    r"|@?[\w.-]+(?:\s+[A-Z][\w-]+(?=\s*(?:$|[,.;\)\]])))?)",  # a handle, or a first and last name
-    re.I,
-)
 _WILL = re.compile(r"^(?P<who>[A-Z][a-z]+) will\b")
 _NOT_NAMES = set(
     [
@@ -81,15 +56,6 @@ _NOT_NAMES = set(
         "Nothing",
     ]
 )
-_DATE_MENTION = re.compile(rf"\s*@(?P<when>{ANY_DATE})", re.I)
-_MENTION = re.compile(r"(?<![\w@/.:`])@(?P<who>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w@.-]*\.\w)")
-_DUE = re.compile(
-    r"[\(\[]?\s*\b(?:due(?:\s+(?:date|on|by))?|deadline|by|on|before|no later than|eta"
-    r"|target(?: date)?|(?:estimated|expected|planned) completion(?: date)?|complete by)"
-    r"\s*[:=]?\s*"
-    rf"(?P<when>{ANY_DATE})\s*[\)\]]?",
-    re.I,
-)
 _TYPE_TAG = re.compile(
     r"\s*[\(\[](?:type\s*[:=]\s*)?(?P<t>" + "|".join(TYPES + tuple(TYPE_SYNONYMS)) + r")[\)\]]"
     r"|\btype\s*[:=]\s*(?P<u>\w+)",
@@ -97,6 +63,57 @@ _TYPE_TAG = re.compile(
 )
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _ID_COMMENT = re.compile(r"^(?:track[-:\s]*)?id\s*[:=]\s*(?P<id>[\w.:/-]+)$", re.I)
+
+
+# What ends a name or handle written after a label: the end, punctuation, or a separator.
+_NAME_END = r"(?=\s*(?:$|[,.;:\)\]·•|—–]|\s-\s))"
+_TEAM = r"(?:team|squad|crew|group|équipe|equipo|time|squadra|チーム)"
+
+
+class _Meta:
+    """The patterns of this module for one lexicon (every language's words), compiled once."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        words = lexicon.words
+        tags = rf"{words('done')}|{words('open')}"
+        self.status_tag = re.compile(
+            rf"^\s*(?:\[(?P<b>{tags})\]|(?P<w>{tags})(?P<p>\s*\[P[0-4]\])?\s*[:\-–—])\s*", re.I
+        )
+        self.done_suffix = re.compile(
+            rf"\s*[\(\[](?:{words('done')})[^\)\]]{{0,40}}[\)\]]\s*\.?$"
+            # or a last sentence such as "Done in grafana."
+            r"|(?:^\s*|(?<=[.!?])\s+)(?:done|completed|fixed|shipped)\b"
+            r"(?:[^.!?]|[.!?](?=\S)){0,120}[.!]?$",
+            re.I,
+        )
+        self.open_suffix = re.compile(rf"\s*[\(\[](?:{words('open')})[!.]?[\)\]]\s*\.?$", re.I)
+        label = r"\s*[:=\-–]?\s*"
+        self.owner_clause = re.compile(
+            rf"\s*[\(\[]\s*{words('owner')}{label}(?P<who>[^\)\],;]+?)\s*[\)\]]", re.I
+        )
+        self.owner_inline = re.compile(
+            rf"{words('owner')}\s*[:=]\s*(?P<who>@?{EMAIL}|@?{HANDLE}"
+            rf"(?:\s+(?:[A-Z][\w'’-]*|{_TEAM})){{0,2}}){_NAME_END}",
+            re.I,
+        )
+        self.priority = re.compile(
+            rf"{words('priority')}\s*[:=]?\s*(?P<word>P[0-4]|{words('priority_words')})"
+            r"|(?<![\w-])(?P<p>P[0-4])(?![\w-])",
+            re.I,
+        )
+        self.date_mention = re.compile(rf"\s*@(?P<when>{any_date()})", re.I)
+        self.due = re.compile(
+            rf"[\(\[]?\s*(?:{words('due')}|{words('due_words')})\s*[:=]?\s*"
+            rf"(?P<when>{any_due()})\s*[\)\]]?",
+            re.I,
+        )
+
+
+def _meta() -> _Meta:
+    return current().cached(_Meta)
+
+
+_MENTION = re.compile(rf"(?<![\w@/.:`])@(?P<who>{HANDLE})(?![\w@-])")
 
 
 @dataclass(frozen=True)
@@ -177,13 +194,17 @@ def _take_status(facts: Facts) -> Facts:
     if box:
         status = "open" if box.group("mark") == " " else "done"
         text = text[box.end() :]
-    tag = _STATUS_TAG.match(text)
+    meta = _meta()
+    tag = meta.status_tag.match(text)
     if tag:
         status = status_word(tag.group("b") or tag.group("w"))
-        text = text[tag.end() :]
-    suffix = _DONE_SUFFIX.search(text)
+        text = (tag.group("p") or "") + " " + text[tag.end() :]  # "TODO [P2]: ..." keeps its [P2]
+    suffix = meta.done_suffix.search(text)
     if suffix:
         status = "done"
+        text = text[: suffix.start()]
+    elif suffix := meta.open_suffix.search(text):
+        status = "open"  # "(in progress)"
         text = text[: suffix.start()]
     if text.rstrip().endswith(("✅", "✔️", "✔")):
         status = "done"
@@ -205,7 +226,7 @@ def _take_priority(facts: Facts) -> Facts:
         return replace(
             facts, text=text[: tag.start()] + " " + text[tag.end() :], priority=value.upper()
         )
-    match = _PRIORITY.search(text)
+    match = _meta().priority.search(text)
     if match:
         return replace(facts, priority=normalize_priority(match.group("word") or match.group("p")))
     return facts
@@ -215,11 +236,12 @@ def _take_owner(facts: Facts) -> Facts:
     if facts.owner:
         return facts
     text = facts.text
-    clause = _OWNER_CLAUSE.search(text)
+    meta = _meta()
+    clause = meta.owner_clause.search(text)
     if clause:
         who = clause.group("who").strip().lstrip("@")
         return replace(facts, text=text[: clause.start()] + text[clause.end() :], owner=who)
-    inline = _OWNER_INLINE.search(text)
+    inline = meta.owner_inline.search(text)
     if inline:
         who = inline.group("who").strip().lstrip("@").rstrip(".,;")
         return replace(facts, text=text[: inline.start()] + text[inline.end() :], owner=who)
@@ -239,14 +261,15 @@ def _take_owner(facts: Facts) -> Facts:
 def _take_due(facts: Facts) -> Facts:
     if facts.due:
         return facts
-    mentioned = _DATE_MENTION.search(facts.text)  # "@March 28, 2025", as Notion writes dates
+    meta = _meta()
+    mentioned = meta.date_mention.search(facts.text)  # "@March 28, 2025", as Notion writes dates
     if mentioned and parse_date(mentioned.group("when")):
         text = facts.text[: mentioned.start()] + facts.text[mentioned.end() :]
         return replace(facts, text=text, due=parse_date(mentioned.group("when")))
-    match = _DUE.search(facts.text)
+    match = meta.due.search(facts.text)
     if not match:
         return facts
-    when = parse_date(match.group("when"))
+    when = parse_due(match.group("when"))
     if when is None:
         return facts
     text = facts.text

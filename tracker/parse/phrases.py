@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from tracker.parse.dates import ANY_DATE, parse_date
+from tracker.parse.dates import any_due, parse_due
+from tracker.parse.lexicon import Lexicon, current
 
 TYPES = ("prevent", "mitigate", "detect", "repair", "investigate", "process", "other")
 TYPE_SYNONYMS = {
@@ -23,16 +24,6 @@ TYPE_SYNONYMS = {
     "fix": "repair",
     "investigation": "investigate",
 }
-DONE_WORDS = (
-    "done", "completed", "complete", "fixed", "resolved", "closed", "finished", "shipped",
-    "merged", "deployed", "landed", "released",
-)  # fmt: skip
-OPEN_WORDS = (
-    "todo", "to do", "to-do", "open", "in progress", "not started", "pending", "planned", "wip",
-    "in review", "review", "blocked", "outstanding", "ongoing", "started", "scheduled", "backlog",
-    "investigating",
-)  # fmt: skip
-
 _ISSUE_URL = re.compile(
     r"^https?://[^\s]+/(?:issues|pull|pulls|merge_requests|browse|tickets?|bugs?)/[\w-]+(?:[#?].*)?$"
     r"|^https?://[^\s]*show_bug\.cgi\?id=\d+",
@@ -80,14 +71,43 @@ def normalize_priority(value: str) -> str | None:
     return word.lower()
 
 
+class _Phrases:
+    """This module's patterns for one lexicon (every language's words), compiled once."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        words = lexicon.words
+        self.done = re.compile(words("done", start=True), re.I)
+        self.open = re.compile(words("open", start=True), re.I)
+        self.owner = re.compile(rf"^{words('owner')}\s*[:=\-–]?\s*(?P<v>.+)$", re.I)
+        self.due = re.compile(
+            rf"^(?:{words('due')}|{words('due_words')})\s*[:=]?\s*(?P<v>{any_due()})$", re.I
+        )
+        self.priority = re.compile(
+            rf"^(?:{words('priority')}\s*[:=]?\s*)?(?P<v>P[0-4])$"
+            rf"|^{words('priority')}\s*[:=]?\s*(?P<w>\w+(?: \w+)?)$",
+            re.I,
+        )
+        self.status = re.compile(
+            rf"^{words('status')}\s*[:=]\s*(?P<v>.+)$"
+            r"|^(?P<w>done|todo|completed|fixed|open|in progress)\b.*$",
+            re.I,
+        )
+        self.ref = re.compile(rf"^{words('ticket')}?\s*[:=]?\s*(?P<v>\S+)$", re.I)
+
+
+def _phrases() -> _Phrases:
+    return current().cached(_Phrases)
+
+
 def status_word(value: str) -> str | None:
     """'done' or 'open' for a status cell or word, None when it says neither."""
     word = re.sub(r"[^\w' ]+", " ", value).strip().lower()
     if not word:
         return None
-    if any(re.match(rf"{w}\b", word) for w in DONE_WORDS) or value.strip() in ("✅", "✓", "✔"):
+    phrases = _phrases()
+    if phrases.done.match(word) or value.strip() in ("✅", "✓", "✔"):
         return "done"
-    if any(re.match(rf"{w}\b", word) for w in OPEN_WORDS):
+    if phrases.open.match(word):
         return "open"
     return None
 
@@ -106,45 +126,30 @@ def ticket_in_text(text: str) -> str | None:
     return None
 
 
-_PART_OWNER = re.compile(
-    r"^(?:owners?|assignee|assigned to|owned by|dri)\s*[:=\-–]?\s*(?P<v>.+)$", re.I
-)
-_PART_DUE = re.compile(
-    r"^(?:due(?:\s+(?:date|on|by))?|deadline|by|eta|target(?: date)?"
-    r"|(?:estimated|expected|planned) completion(?: date)?|complete by)"
-    rf"\s*[:=]?\s*(?P<v>{ANY_DATE})$",
-    re.I,
-)
-_PART_PRIORITY = re.compile(
-    r"^(?:priority\s*[:=]?\s*)?(?P<v>P[0-4])$|^priority\s*[:=]?\s*(?P<w>\w+)$", re.I
-)
 _PART_TYPE = re.compile(
     r"^(?:type\s*[:=]\s*)?(?P<v>" + "|".join(TYPES + tuple(TYPE_SYNONYMS)) + r")$", re.I
 )
-_PART_STATUS = re.compile(
-    r"^(?:status\s*[:=]\s*)?(?P<v>done|todo|completed|fixed|open|in progress)\b.*$", re.I
-)
-_PART_REF = re.compile(
-    r"^(?:ticket|issue|bug|jira|tracked in|tracking|see)?\s*[:=]?\s*(?P<v>\S+)$", re.I
-)
+HANDLE = r"[A-Za-z0-9](?:[\w.-]{0,38}[A-Za-z0-9_])?"  # a @mention: GitHub, Slack, chat handles
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 
 
 def meta_part(part: str) -> dict[str, object] | None:
     """What one metadata phrase says ("owner: bob", "due 2024-05-01", "P1", "OPS-12"), or None."""
     part = part.strip()
-    if match := _PART_OWNER.match(part):
+    phrases = _phrases()
+    if match := phrases.owner.match(part):
         return {"owner": match.group("v").strip().lstrip("@")}
-    if match := re.fullmatch(r"@(?P<v>[A-Za-z0-9][\w-]{0,38})", part):
-        return {"owner": match.group("v")}
-    if (match := _PART_DUE.match(part)) and parse_date(match.group("v")):
-        return {"due": parse_date(match.group("v"))}
-    if match := _PART_PRIORITY.match(part):
+    if match := re.fullmatch(rf"@(?P<v>{HANDLE})|(?P<e>{EMAIL})", part):
+        return {"owner": match.group("v") or match.group("e")}
+    if (match := phrases.due.match(part)) and parse_due(match.group("v")):
+        return {"due": parse_due(match.group("v"))}
+    if match := phrases.priority.match(part):
         return {"priority": normalize_priority(match.group("v") or match.group("w"))}
     if match := _PART_TYPE.match(part):
         return {"type": normalize_type(match.group("v"))}
-    if match := _PART_STATUS.match(part):
-        return {"status": status_word(match.group("v"))}
-    match = _PART_REF.match(part)
+    if (match := phrases.status.match(part)) and status_word(match.group("v") or match.group("w")):
+        return {"status": status_word(match.group("v") or match.group("w"))}
+    match = phrases.ref.match(part)
     if match and (
         ticket_in_url(match.group("v")) or ticket_in_text(match.group("v")) == match.group("v")
     ):

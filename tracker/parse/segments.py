@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.parse.dates import parse_date
+from tracker.parse.dates import parse_due
 from tracker.parse.phrases import meta_part, status_word
 
 _SEPARATOR = re.compile(r"(\s+[·•|—–]\s+|\s+-\s+|\s*[·•|]\s*$)")
@@ -61,7 +61,7 @@ def _segment(segment: str) -> dict[str, object] | None:
         return part
     if _NAME.match(segment):
         return {"owner": segment}
-    when = parse_date(segment)
+    when = parse_due(segment)
     if when is not None and len(segment) <= 20:
         return {"due": when}
     return None

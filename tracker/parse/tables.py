@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from markdown_it.tree import SyntaxTreeNode
 
 from tracker.model import ParsedItem
-from tracker.parse.dates import parse_date
+from tracker.parse.dates import parse_due
+from tracker.parse.lexicon import current
 from tracker.parse.markdown import Line, inline_lines
 from tracker.parse.metadata import read_facts
 from tracker.parse.phrases import (
@@ -23,34 +24,19 @@ from tracker.parse.phrases import (
     ticket_in_url,
 )
 
-# Checked in this order: the first role whose pattern matches a header wins.
-_ROLES = (
-    ("number", r"^(?:#|no\.?|nr\.?|n°|number|\d+)$"),
-    ("id", r"^(?:id|item id|action id|ref(?:erence)? id|key)$"),
-    ("owner", r"owner|who|assignee|assigned|responsible|dri\b|lead"),
-    ("due", r"due|deadline|eta\b|target|by when|when"),
-    ("priority", r"priority|prio\b|^pri\.?$|^p$|severity"),
-    ("type", r"type|kind|category"),
-    ("status", r"status|state|done\b|progress|complete"),
-    ("ref", r"bug|issue|ticket|tracking|jira|link|^pr\b|reference|related"),
-    (
-        "text",
-        r"action|item|description|task|measure|what|remediation|title|summary|follow|"
-        r"fix|improvement|step|recommendation",
-    ),
-)
-
-
 _CELL_FLAG = re.compile(r"\b(?:DONE|TODO|FIXED|WONTFIX|IN PROGRESS)\b")
 _NOT_A_REF = re.compile(r"|n/?a|none|-+|tbd|—", re.I)
 
 
 def column_roles(headers: list[str]) -> dict[int, str]:
+    """The role of each column by its header, with the language tables' `[columns]` words: the
+    first role (number, id, owner, due, priority, type, status, ref, text) that matches wins."""
     roles: dict[int, str] = {}
+    patterns = current().column_patterns
     for index, header in enumerate(headers):
         name = header.strip().lower()
-        for role, pattern in _ROLES:
-            if name and role not in roles.values() and re.search(pattern, name):
+        for role, pattern in patterns:
+            if name and role not in roles.values() and pattern.search(name):
                 roles[index] = role
                 break
     if "text" not in roles.values():
@@ -121,7 +107,7 @@ def _apply_columns(item: ParsedItem, values: dict[str, tuple[str, list[str]]]) -
         if role == "owner":
             changes["owner"] = value.lstrip("@")
         elif role == "due":
-            changes["due"] = parse_date(value) or item.due
+            changes["due"] = parse_due(value) or item.due
             if changes["due"] is None and status_word(value) == "done":
                 changes["status"] = "done"  # a Target date cell that says "done"
         elif role == "priority":

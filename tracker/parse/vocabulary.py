@@ -13,19 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker.parse.lexicon import Lexicon
+from tracker.parse.lexicon import Lexicon, boundaried
 
 Kind = Literal["measures", "other"]
 
 _JOINED = re.compile(r"\band\b|&|/|\+|\by\b|\bund\b|\bet\b|\be\b|\ben\b|と")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def alternation(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One regex for whole words or phrases: word boundaries around those written in letters
-    with spaces between words; none around Japanese and Chinese, written without spaces."""
-    parts = [p if _CJK.search(p) else rf"(?<![\w])(?:{p})(?![\w])" for p in patterns]
-    return re.compile("|".join(parts) or r"(?!x)x", re.I)
+    """One regex for whole words or phrases (see `lexicon.boundaried`)."""
+    return re.compile(boundaried(patterns), re.I)
 
 
 @dataclass(frozen=True)
