@@ -13,8 +13,10 @@ from pathlib import Path
 
 from tracker.errors import ParseError, UsageError
 from tracker.model import ParsedDocument, ParsedItem
+from tracker.parse.dates import date_order, detect_order
 from tracker.parse.explain import recording
 from tracker.parse.incident import front_matter, read_incident
+from tracker.parse.inline import inline_items
 from tracker.parse.items import section_items
 from tracker.parse.lexicon import Lexicon, load, using
 from tracker.parse.markdown import parse_tree
@@ -63,7 +65,7 @@ def parse_text(
     """Parse one postmortem's markdown. Never raises for odd content: it warns instead. With
     `explain`, the document's `notes` say which rule took each item and why candidates were
     skipped."""
-    with using(settings.lexicon):
+    with using(settings.lexicon), date_order(detect_order(text)):
         if not explain:
             return _parse(text, path, settings)
         with recording() as notes:
@@ -78,7 +80,8 @@ def _parse(text: str, path: str, settings: ParserSettings) -> ParsedDocument:
     meta, warnings = front_matter(root)
     incident, incident_warnings = read_incident(root, path, meta)
     warnings += incident_warnings
-    sections = find_sections(units_of(root, settings.vocabulary), settings.vocabulary)
+    units = units_of(root, settings.vocabulary)
+    sections = find_sections(units, settings.vocabulary)
     found = [(section, section_items(section)) for section in sections]
     if any(section.strong and listed for section, listed in found):
         # Beside "Follow-ups", a "Tasks" checklist whose every entry is ticked off is the
@@ -95,8 +98,16 @@ def _parse(text: str, path: str, settings: ParserSettings) -> ParsedDocument:
                 f"measures section {section.title!r} (line {section.line}) lists no items"
             )
         items.extend(listed)
-    if not sections:
+    inline = inline_items(units, sections, settings.vocabulary)
+    if inline:
+        lines = ", ".join(str(item.line) for item in inline)
+        warnings.append(
+            f"{len(inline)} measures found only by inline labels outside a measures section "
+            f"(line {lines})"
+        )
+    if not sections and not inline:
         warnings.append("no corrective or preventative measures section found")
+    items = sorted([*items, *inline], key=lambda item: item.line)
     return ParsedDocument(
         path=path, incident=incident, items=tuple(items), warnings=tuple(warnings)
     )

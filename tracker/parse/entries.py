@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from markdown_it.tree import SyntaxTreeNode
 
 from tracker.model import ParsedItem
+from tracker.parse.explain import taken
 from tracker.parse.markdown import Line, comments_in, inline_lines, plain_text
 from tracker.parse.metadata import read_facts
 from tracker.parse.phrases import meta_part, ticket_in_text
@@ -65,10 +66,29 @@ def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterato
                 yield make_item([unbullet(line)], section, label)
             for child in nested:
                 yield from list_items(child, section, label)
+        elif any(_is_task_list(child) for child in nested):
+            # A task with sub-task checkboxes: the parent is a measure, and so is each child.
+            rest = [b for b in blocks[1:] if b.type not in _LIST_TYPES]
+            details = "\n".join(plain_text(b) for b in rest).strip() or None
+            item = make_item(lines, section, group, details=details, extra=comments_in(blocks[0]))
+            taken(item.line, item.text, "list entry with sub-tasks")
+            yield with_detail_facts(item, rest)
+            for child in nested:
+                yield from list_items(child, section, lines[0].text)
         else:
             details = "\n".join(plain_text(b) for b in blocks[1:]).strip() or None
             item = make_item(lines, section, group, details=details, extra=comments_in(entry))
             yield with_detail_facts(item, blocks[1:])
+
+
+def _is_task_list(node: SyntaxTreeNode) -> bool:
+    """A list whose entries carry checkboxes (`- [ ]`, `- [x]`)."""
+    for entry in node.children:
+        first = entry.children[0] if entry.children else None
+        lines = inline_lines(first) if first is not None and first.type == "paragraph" else []
+        if lines and lines[0].checked is not None:
+            return True
+    return False
 
 
 def _has_labelled_actions(entry: SyntaxTreeNode) -> bool:

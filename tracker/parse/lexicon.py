@@ -29,7 +29,7 @@ from tracker.errors import UsageError
 T = TypeVar("T")
 
 LIST_KEYS = {
-    "sections": ("strong", "weak", "other", "never", "meeting"),
+    "sections": ("strong", "weak", "other", "never", "meeting", "supporting"),
     "status": ("done", "open"),
     "fields": ("owner", "due", "due_words", "status", "priority", "ticket", "priority_words"),
     "phrases": ("markers", "placeholders", "not_commitments"),

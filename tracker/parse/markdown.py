@@ -22,6 +22,11 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 MAX_NESTING = 40
 
 _SPACE = re.compile(r"\s+")
+# Full-width punctuation as Japanese and Chinese text writes it, read as its ASCII form, so
+# "（担当：中村、期限：2024/05/01）" carries the same fields as "(owner: x, due: ...)".
+_FULL_WIDTH = str.maketrans(
+    {"：": ": ", "（": " (", "）": ") ", "，": ", ", "、": ", ", "；": "; ", "\u3000": " "}
+)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 
 
@@ -39,7 +44,7 @@ def parse_tree(text: str) -> SyntaxTreeNode:
 
 
 def collapse(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return _SPACE.sub(" ", text.replace("\xa0", " ").translate(_FULL_WIDTH)).strip()
 
 
 @dataclass
