@@ -16,6 +16,7 @@ from tracker.model import ParsedItem
 from tracker.parse.explain import taken
 from tracker.parse.markdown import Line, comments_in, inline_lines, plain_text
 from tracker.parse.metadata import read_facts
+from tracker.parse.nonmeasures import is_placeholder
 from tracker.parse.phrases import meta_part, ticket_in_text
 
 BULLET = re.compile(
@@ -30,16 +31,6 @@ _LIST_TYPES = ("bullet_list", "ordered_list")
 _ACTION_LABEL = re.compile(
     r"^(?:action(?: item)?|follow[- ]?up|todo|to-do|next step|fix|remediation)\s*:\s*", re.I
 )
-_PLACEHOLDER = re.compile(
-    r"(?:tbd|tba|tbc|n/?a|none|nothing|todo|-+|—|\.\.\.|…|none yet|to be (?:decided|determined))"
-    r"(?:\s*[;:,.-].*)?\.?",
-    re.I,
-)
-
-
-def is_placeholder(text: str) -> bool:
-    """'TBD', 'None', 'N/A', 'None; keep as is.' stand where no measure was written."""
-    return bool(_PLACEHOLDER.fullmatch(text.strip()))
 
 
 def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterator[ParsedItem]:

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from markdown_it.tree import SyntaxTreeNode
 
 from tracker.model import ParsedItem
-from tracker.parse.entries import is_placeholder, make_item
+from tracker.parse.entries import make_item
 from tracker.parse.explain import taken
 from tracker.parse.lexicon import Lexicon, current
 from tracker.parse.markdown import Line, inline_lines, plain_text
+from tracker.parse.nonmeasures import measures_only
 from tracker.parse.sections import Block, Heading, Label, Paragraph, Section, Unit
 from tracker.parse.vocabulary import Vocabulary
 
@@ -73,7 +74,7 @@ def inline_items(
             found += _from_lines(unit.lines, heading)
         elif isinstance(unit, Block) and unit.node.type in _LIST_TYPES:
             found += _from_list(unit.node, heading)
-    return [item for item in found if item.text and not is_placeholder(item.text)]
+    return measures_only(found)
 
 
 def _from_lines(lines: list[Line], heading: str) -> Iterator[ParsedItem]:

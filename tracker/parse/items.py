@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tracker.model import ParsedItem
-from tracker.parse.entries import fill_missing, is_placeholder, list_items, make_item, prose_facts
+from tracker.parse.entries import fill_missing, list_items, make_item, prose_facts
 from tracker.parse.markdown import Line
+from tracker.parse.nonmeasures import measures_only
 from tracker.parse.prose import (
     glyph_items,
     has_glyph_bullets,
@@ -65,8 +66,7 @@ def section_items(section: Section) -> list[ParsedItem]:
             continue  # prose before measures written as sub-headings introduces them
         else:
             items.extend(_group_items(group, section.title, tables_only=has_table))
-    # "Owner: @x" alone, "TBD", "None" say no measure.
-    return [item for item in items if item.text and not is_placeholder(item.text)]
+    return measures_only(items)
 
 
 def _groups(section: Section) -> list[Group]:
