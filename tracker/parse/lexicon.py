@@ -31,7 +31,16 @@ T = TypeVar("T")
 LIST_KEYS = {
     "sections": ("strong", "weak", "other", "never", "meeting", "supporting"),
     "status": ("done", "open"),
-    "fields": ("owner", "due", "due_words", "status", "priority", "ticket", "priority_words"),
+    "fields": (
+        "owner",
+        "unassigned",
+        "due",
+        "due_words",
+        "status",
+        "priority",
+        "ticket",
+        "priority_words",
+    ),
     "phrases": ("markers", "placeholders", "not_commitments"),
     "dates": ("quarter", "half", "end_of"),
 }

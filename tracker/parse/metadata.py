@@ -17,14 +17,15 @@ from tracker.parse.phrases import (
     HANDLE,
     TYPE_SYNONYMS,
     TYPES,
-    meta_part,
+    UNASSIGNED,
+    is_unassigned,
     normalize_priority,
     normalize_type,
     status_word,
     ticket_in_text,
     ticket_in_url,
 )
-from tracker.parse.segments import UNASSIGNED, take_segments
+from tracker.parse.segments import parts_facts, take_segments
 
 # ✅ done, ⬜ open, ❌ dropped (won't do: neither open nor done)
 _STATUS_EMOJI = re.compile(
@@ -139,17 +140,26 @@ def explicit_id(comments: list[str]) -> str | None:
 _BRACKETS = re.compile(r"\s*[\(\[](?P<body>[^\(\)\[\]]{1,160})[\)\]]")
 
 
+_PERSON = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}$")
+
+
 def _take_brackets(facts: Facts) -> Facts:
-    """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)"."""
+    """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)",
+    "(jo, CI-310)", and a person's name alone at the very end: "(Sofia Lind)."."""
     found: dict[str, object] = {}
     text = facts.text
     for match in reversed(list(_BRACKETS.finditer(facts.text))):
-        parts = [meta_part(p) for p in re.split(r"\s*[,;]\s*", match.group("body")) if p.strip()]
-        if parts and all(parts):
-            for part in parts:
-                for key, value in part.items():  # type: ignore[union-attr]
-                    found.setdefault(key, value)
-            text = text[: match.start()] + text[match.end() :]
+        body = match.group("body").strip()
+        said = parts_facts(body)
+        if said is None:
+            continue
+        alone = said.keys() == {"owner"} and said["owner"] == body
+        at_end = not facts.text[match.end() :].strip(" .")
+        if alone and not (at_end and _PERSON.match(body)):
+            continue  # "(AWS ElastiCache)" mid-sentence is a product, not an owner
+        for key, value in said.items():
+            found.setdefault(key, value)
+        text = text[: match.start()] + text[match.end() :]
     return replace(facts, text=text, **found)  # type: ignore[arg-type]
 
 
@@ -168,7 +178,8 @@ def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Fa
     facts = _take_type(facts)
     urls = [*links, *_BARE_URL.findall(text)]
     ref = next((url for url in urls if ticket_in_url(url)), None) or facts.tracker_ref
-    owner = facts.owner if facts.owner != UNASSIGNED else None  # "· Unassigned ·"
+    unowned = facts.owner is None or facts.owner == UNASSIGNED or is_unassigned(facts.owner)
+    owner = None if unowned else facts.owner  # "· Unassigned ·", "Owner: TBD"
     return replace(
         facts, text=_tidy(facts.text), tracker_ref=ref or ticket_in_text(text), owner=owner
     )

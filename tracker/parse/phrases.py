@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.parse.dates import any_due, parse_due
+from tracker.parse.dates import any_due, first_date, parse_due
 from tracker.parse.lexicon import Lexicon, current
 
 TYPES = ("prevent", "mitigate", "detect", "repair", "investigate", "process", "other")
@@ -93,10 +93,28 @@ class _Phrases:
             re.I,
         )
         self.ref = re.compile(rf"^{words('ticket')}?\s*[:=]?\s*(?P<v>\S+)$", re.I)
+        self.unassigned = re.compile(rf"^(?:{lexicon.alternation('unassigned')})$", re.I)
+        self.done_word = re.compile(words("done"), re.I)
 
 
 def _phrases() -> _Phrases:
     return current().cached(_Phrases)
+
+
+UNASSIGNED = ""  # an owner the document explicitly says there is none of
+
+
+def is_unassigned(value: str) -> bool:
+    """'unassigned', 'nobody', 'TBD', '未定': an owner field that names nobody."""
+    return bool(_phrases().unassigned.match(value.strip().lstrip("@")))
+
+
+def done_on_date(part: str) -> bool:
+    """'done 2025-04-18', 'Erledigt am 12.05.2024', '2024/05/20 完了': when it was done, which is
+    not a due date."""
+    if re.match(r"^(?:done|completed|shipped|merged|fixed|closed)\b", part, re.I):
+        return True
+    return bool(_phrases().done_word.search(part)) and first_date(part) is not None
 
 
 def status_word(value: str) -> str | None:
@@ -138,7 +156,8 @@ def meta_part(part: str) -> dict[str, object] | None:
     part = part.strip()
     phrases = _phrases()
     if match := phrases.owner.match(part):
-        return {"owner": match.group("v").strip().lstrip("@")}
+        who = match.group("v").strip().lstrip("@")
+        return {"owner": UNASSIGNED if is_unassigned(who) else who}
     if match := re.fullmatch(rf"@(?P<v>{HANDLE})|(?P<e>{EMAIL})", part):
         return {"owner": match.group("v") or match.group("e")}
     if (match := phrases.due.match(part)) and parse_due(match.group("v")):

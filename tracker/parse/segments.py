@@ -14,13 +14,18 @@ from __future__ import annotations
 import re
 
 from tracker.parse.dates import parse_due
-from tracker.parse.phrases import meta_part, status_word
+from tracker.parse.phrases import UNASSIGNED, done_on_date, is_unassigned, meta_part, status_word
 
 _SEPARATOR = re.compile(r"(\s+[·•|—–]\s+|\s+-\s+|\s*[·•|]\s*$)")
 _NAME = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")
-_DONE_WITH_DATE = re.compile(r"^(?:done|completed|shipped|merged|fixed|closed)\b.*$", re.I)
-_UNOWNED = re.compile(r"^(?:unassigned|unowned|nobody|no owner|tbd)$", re.I)
-UNASSIGNED = ""  # an owner the document explicitly says there is none of
+_TEAM = re.compile(
+    r"^(?:[A-Z][\w-]*\s+(?:team|squad|crew|group)"
+    r"|(?:team|équipe|equipo|time|squadra|squad)(?:\s+(?:de|do|da|du|di|of))?\s+[A-Z][\w-]*)$",
+    re.I,
+)
+# A bare lowercase handle ("wnowak", "jo") names an owner only beside other metadata.
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,30}$")
+_BRACKETED = re.compile(r"\s*\((?P<body>[^()]{1,120})\)\s*$")
 
 
 def take_segments(text: str) -> tuple[str, dict[str, object]]:
@@ -32,7 +37,7 @@ def take_segments(text: str) -> tuple[str, dict[str, object]]:
     found: dict[str, object] = {}
     keep = len(words)
     for index in range(len(words) - 1, 0, -1):
-        fact = _segment(words[index].strip().rstrip("."))
+        fact = parts_facts(words[index].strip().rstrip("."), beside=found)
         if fact is None:
             break
         for key, value in fact.items():
@@ -46,22 +51,50 @@ def take_segments(text: str) -> tuple[str, dict[str, object]]:
     return "".join(kept).strip(), found
 
 
-def _segment(segment: str) -> dict[str, object] | None:
-    if not segment:
-        return {}
-    if _DONE_WITH_DATE.match(segment):
+def parts_facts(text: str, *, beside: dict[str, object] | None = None) -> dict[str, object] | None:
+    """What a run of metadata parts says, or None unless every part is metadata:
+    "Nikolai Petrov, AUTH-612, due 2024-06-28", "Owner: Platform team, Q3 2024 (PLAT-402)",
+    "jo, CI-310". `beside` is what neighbouring segments already said."""
+    parts: list[str] = []
+    while match := _BRACKETED.search(text):  # "Q3 2024 (PLAT-402)": the brackets are parts too
+        parts[:0] = re.split(r"\s*[,;]\s*", match.group("body"))
+        text = text[: match.start()]
+    parts[:0] = re.split(r"\s*[,;]\s*", text)
+    facts: dict[str, object] = {}
+    loose: list[str] = []
+    for part in (p.strip().rstrip(".") for p in parts):
+        if not part:
+            continue
+        fact = _part(part)
+        if fact is None and _USERNAME.match(part):
+            loose.append(part)
+            continue
+        if fact is None:
+            return None
+        for key, value in fact.items():
+            facts.setdefault(key, value)
+    if loose:
+        context = {**(beside or {}), **facts}
+        if len(loose) > 1 or "owner" in context or not context:
+            return None
+        facts["owner"] = loose[0]
+    return facts
+
+
+def _part(part: str) -> dict[str, object] | None:
+    if done_on_date(part):
         return {"status": "done"}  # "done 2025-04-18": when it was done, not when it is due
-    if _UNOWNED.match(segment):
+    if is_unassigned(part):
         return {"owner": UNASSIGNED}
-    word = status_word(segment)
-    if word and len(segment.split()) <= 3:
+    word = status_word(part)
+    if word and len(part.split()) <= 3:
         return {"status": word}
-    part = meta_part(segment)
-    if part:
-        return part
-    if _NAME.match(segment):
-        return {"owner": segment}
-    when = parse_due(segment)
-    if when is not None and len(segment) <= 20:
+    found = meta_part(part)
+    if found:
+        return found
+    if _NAME.match(part) or _TEAM.match(part):
+        return {"owner": part}
+    when = parse_due(part)
+    if when is not None and len(part) <= 20:
         return {"due": when}
     return None
