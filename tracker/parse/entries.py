@@ -17,7 +17,8 @@ from tracker.parse.explain import taken
 from tracker.parse.markdown import Line, comments_in, inline_lines, plain_text
 from tracker.parse.metadata import read_facts
 from tracker.parse.nonmeasures import is_placeholder
-from tracker.parse.phrases import meta_part, ticket_in_text
+from tracker.parse.phrases import UNASSIGNED, meta_part, ticket_in_text
+from tracker.parse.segments import parts_facts
 
 BULLET = re.compile(
     r"^([\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2013\u2014\u27a2\u2192\u25ba*+-])\s*"
@@ -57,7 +58,7 @@ def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterato
                 yield make_item([unbullet(line)], section, label)
             for child in nested:
                 yield from list_items(child, section, label)
-        elif any(_is_task_list(child) for child in nested):
+        elif any(_own_measures(child) for child in nested):
             # A task with sub-task checkboxes: the parent is a measure, and so is each child.
             rest = [b for b in blocks[1:] if b.type not in _LIST_TYPES]
             details = "\n".join(plain_text(b) for b in rest).strip() or None
@@ -115,9 +116,35 @@ def _is_group_label(lines: list[Line], nested: list[SyntaxTreeNode]) -> bool:
         return False
     if head.text.endswith(":"):
         return True
+    if nested and all(_only_fields(child) for child in nested):
+        return False  # "**Expand the cluster**" over "Owner: x", "Due: y": one measure
     bold_only = head.lead_bold and not head.after_bold
     short = len(head.text.split()) <= _GROUP_LABEL_WORDS
     return bool(bold_only and short and not head.text.endswith("."))
+
+
+def _only_fields(node: SyntaxTreeNode) -> bool:
+    """A list whose every entry is a field of its parent ("Owner: Bob", "Status: open")."""
+    for entry in node.children:
+        lines = inline_lines(entry.children[0]) if entry.children else []
+        if len(lines) != 1 or field_line(lines[0].text) is None:
+            return False
+    return bool(node.children)
+
+
+def _own_measures(node: SyntaxTreeNode) -> bool:
+    """Nested entries that are measures of their own: checkboxes, or text that names its own
+    owner or due date ("Order the hardware – Owner: Jörg Brandt, by 17 May 2024")."""
+    if _is_task_list(node):
+        return True
+    for entry in node.children:
+        lines = inline_lines(entry.children[0]) if entry.children else []
+        if not lines or field_line(lines[0].text) is not None:
+            continue
+        item = make_item(lines[:1], "", None)
+        if item.text and (item.owner or item.due) and not _only_fields(node):
+            return True
+    return False
 
 
 def with_detail_facts(item: ParsedItem, blocks: list[SyntaxTreeNode]) -> ParsedItem:
@@ -193,7 +220,13 @@ def make_item(
     details: str | None = None,
     extra: list[str] | None = None,
 ) -> ParsedItem:
-    """The item `lines` state, with its metadata read and consumed from the text."""
+    """The item `lines` state, with its metadata read and consumed from the text. Lines after
+    the first that are only fields ("Responsabile: Luca Ferri", "Échéance : 19 avril 2024 —
+    Statut : Fait") give the item's metadata and are not part of its text."""
+    fields: dict[str, object] = {}
+    while len(lines) > 1 and (said := field_line(lines[-1].text)) is not None:
+        fields = {**said, **fields}
+        lines = lines[:-1]
     text = " ".join(ln.text for ln in lines)
     links = [url for ln in lines for url in ln.links]
     comments = [c for ln in lines for c in ln.comments] + (extra or [])
@@ -203,7 +236,7 @@ def make_item(
         status = "done" if lines[0].checked else "open"
     if status is None and all(ln.struck for ln in lines):
         status = "done"
-    return ParsedItem(
+    item = ParsedItem(
         text=facts.text,
         owner=facts.owner,
         due=facts.due,
@@ -217,3 +250,23 @@ def make_item(
         details=details,
         line=lines[0].number,
     )
+    if fields.get("owner") == UNASSIGNED:
+        fields["owner"] = None
+    return fill_missing(item, fields)
+
+
+_LABELLED = re.compile(r"[^\W\d_][^:]{0,40}\s*:\s*\S")
+
+
+def field_line(text: str) -> dict[str, object] | None:
+    """What a line made only of labelled fields says ("Owner: Bob — Due: 2024-05-01"), or None."""
+    if not _LABELLED.match(text):
+        return None
+    found: dict[str, object] = {}
+    for piece in re.split(r"\s+[·•|—–]\s+|\s+-\s+", text):
+        said = parts_facts(piece.strip().rstrip("."), strict=True)
+        if said is None:
+            return None
+        for key, value in said.items():
+            found.setdefault(key, value)
+    return found or None

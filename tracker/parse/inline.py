@@ -21,6 +21,7 @@ from tracker.parse.explain import taken
 from tracker.parse.lexicon import Lexicon, current
 from tracker.parse.markdown import Line, inline_lines, plain_text
 from tracker.parse.nonmeasures import measures_only
+from tracker.parse.phrases import status_word
 from tracker.parse.sections import Block, Heading, Label, Paragraph, Section, Unit
 from tracker.parse.vocabulary import Vocabulary
 
@@ -31,6 +32,8 @@ _TAG = re.compile(r"^(?:\[(?:DONE|TODO|DOING|WIP)\]|(?:DONE|TODO|DOING|WIP)\b[^:
 class _Markers:
     def __init__(self, lexicon: Lexicon) -> None:
         self.marker = re.compile(rf"^{lexicon.words('markers', start=True)}\s*:\s*(?=\S)", re.I)
+        # "... ce genre de dérive. Action : allonger les tests": a marker after a sentence
+        self.inside = re.compile(rf"(?<=[.!?])\s+(?={lexicon.words('markers')}\s*:\s*\S)", re.I)
         self.label = re.compile(rf"{lexicon.words('markers', start=True)}$", re.I)
         self.supporting = re.compile(lexicon.words("supporting"), re.I)
 
@@ -67,7 +70,7 @@ def inline_items(
             # "Follow-up: switch the input ...": a label, the rest of its line the paragraph after
             label = unit if unit.rest and _markers().label.match(unit.title) else None
         elif isinstance(unit, Paragraph) and after is not None:
-            item = make_item(unit.lines, heading, None)
+            item = _marked(make_item(unit.lines, heading, None), after.title)
             taken(item.line, item.text, f"inline label {after.title!r}, outside a section")
             found.append(item)
         elif isinstance(unit, Paragraph):
@@ -78,7 +81,13 @@ def inline_items(
 
 
 def _from_lines(lines: list[Line], heading: str) -> Iterator[ParsedItem]:
-    """From each line that starts with a marker to the next such line or the paragraph's end."""
+    """From each line that starts with a marker to the next such line or the paragraph's end;
+    a marker after a sentence inside a line starts a line of its own."""
+    lines = [
+        Line(**{**line.__dict__, "text": piece})
+        for line in lines
+        for piece in _markers().inside.split(line.text)
+    ]
     starts = [i for i, line in enumerate(lines) if _marker().match(line.text)]
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(lines)
@@ -86,9 +95,19 @@ def _from_lines(lines: list[Line], heading: str) -> Iterator[ParsedItem]:
         label = _marker().match(first.text)
         assert label is not None
         stripped = Line(**{**first.__dict__, "text": first.text[label.end() :]})
-        item = make_item([stripped, *lines[start + 1 : end]], heading, None)
+        item = _marked(
+            make_item([stripped, *lines[start + 1 : end]], heading, None), label.group(0)
+        )
         taken(item.line, item.text, f"inline label {label.group(0).strip()!r}, outside a section")
         yield item
+
+
+def _marked(item: ParsedItem, marker: str) -> ParsedItem:
+    """A marker that is a status word ("TODO:", "Pendiente:", "À faire :") says the item is open."""
+    word = status_word(marker.strip(" :"))
+    if item.status is None and word is not None:
+        return item.model_copy(update={"status": word})
+    return item
 
 
 def _from_list(node: SyntaxTreeNode, heading: str) -> Iterator[ParsedItem]:

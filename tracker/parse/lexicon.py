@@ -129,6 +129,11 @@ def _check(data: dict[str, Any], name: str) -> None:
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 raise UsageError(f"{name}: {table}.{key} must be a list of strings")
             for word in words:
+                if any(ord(c) < 32 for c in word):
+                    raise UsageError(
+                        f"{name}: {table}.{key}: {word!r} holds a control character; write "
+                        "patterns in single quotes ('\\b' in double quotes is a backspace)"
+                    )
                 try:
                     re.compile(word)
                 except re.error as exc:

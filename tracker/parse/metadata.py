@@ -150,7 +150,7 @@ def _take_brackets(facts: Facts) -> Facts:
     text = facts.text
     for match in reversed(list(_BRACKETS.finditer(facts.text))):
         body = match.group("body").strip()
-        said = parts_facts(body)
+        said = parts_facts(body, strict=True)
         if said is None:
             continue
         alone = said.keys() == {"owner"} and said["owner"] == body

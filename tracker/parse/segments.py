@@ -14,17 +14,26 @@ from __future__ import annotations
 import re
 
 from tracker.parse.dates import parse_due
-from tracker.parse.phrases import UNASSIGNED, done_on_date, is_unassigned, meta_part, status_word
+from tracker.parse.phrases import (
+    EMAIL,
+    HANDLE,
+    UNASSIGNED,
+    done_on_date,
+    is_unassigned,
+    meta_part,
+    status_word,
+)
 
 _SEPARATOR = re.compile(r"(\s+[·•|—–]\s+|\s+-\s+|\s*[·•|]\s*$)")
 _NAME = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")
-_TEAM = re.compile(
-    r"^(?:[A-Z][\w-]*\s+(?:team|squad|crew|group)"
-    r"|(?:team|équipe|equipo|time|squadra|squad)(?:\s+(?:de|do|da|du|di|of))?\s+[A-Z][\w-]*)$",
-    re.I,
+_TEAM = re.compile(  # "SRE team", "Team Netzwerk", "équipe Front", "Equipo de Pedidos"
+    r"^(?:[A-Z][\w-]*\s+(?:[Tt]eam|[Ss]quad|[Cc]rew|[Gg]roup)"
+    r"|(?:[Tt]eam|[ÉéEe]quipe|[Ee]quipo|[Tt]ime|[Ss]quadra|[Ss]quad)"
+    r"(?:\s+(?:de|do|da|du|di|of))?\s+[A-Z][\w-]*)$"
 )
 # A bare lowercase handle ("wnowak", "jo") names an owner only beside other metadata.
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,30}$")
+_LEAD = re.compile(rf"^(?:@(?P<h>{HANDLE})|(?P<e>{EMAIL}))\s+(?=\S)")
 _BRACKETED = re.compile(r"\s*\((?P<body>[^()]{1,120})\)\s*$")
 
 
@@ -51,10 +60,14 @@ def take_segments(text: str) -> tuple[str, dict[str, object]]:
     return "".join(kept).strip(), found
 
 
-def parts_facts(text: str, *, beside: dict[str, object] | None = None) -> dict[str, object] | None:
+def parts_facts(
+    text: str, *, beside: dict[str, object] | None = None, strict: bool = False
+) -> dict[str, object] | None:
     """What a run of metadata parts says, or None unless every part is metadata:
     "Nikolai Petrov, AUTH-612, due 2024-06-28", "Owner: Platform team, Q3 2024 (PLAT-402)",
-    "jo, CI-310". `beside` is what neighbouring segments already said."""
+    "jo, CI-310". `beside` is what neighbouring segments already said. `strict` (inside
+    brackets) takes a status only from a part that is nothing but a status word: "(scheduled
+    for October)" is a remark, "(done)" is not."""
     parts: list[str] = []
     while match := _BRACKETED.search(text):  # "Q3 2024 (PLAT-402)": the brackets are parts too
         parts[:0] = re.split(r"\s*[,;]\s*", match.group("body"))
@@ -65,7 +78,7 @@ def parts_facts(text: str, *, beside: dict[str, object] | None = None) -> dict[s
     for part in (p.strip().rstrip(".") for p in parts):
         if not part:
             continue
-        fact = _part(part)
+        fact = _part(part, strict=strict)
         if fact is None and _USERNAME.match(part):
             loose.append(part)
             continue
@@ -81,14 +94,18 @@ def parts_facts(text: str, *, beside: dict[str, object] | None = None) -> dict[s
     return facts
 
 
-def _part(part: str) -> dict[str, object] | None:
+def _part(part: str, *, strict: bool = False) -> dict[str, object] | None:
     if done_on_date(part):
         return {"status": "done"}  # "done 2025-04-18": when it was done, not when it is due
     if is_unassigned(part):
         return {"owner": UNASSIGNED}
     word = status_word(part)
-    if word and len(part.split()) <= 3:
+    if word and (len(part.split()) <= 1 if strict else len(part.split()) <= 3):
         return {"status": word}
+    if lead := _LEAD.match(part):  # "@ines due 2024-08-02", "marcus@shop.io P1"
+        rest = _part(part[lead.end() :].strip(), strict=strict)
+        if rest is not None and "owner" not in rest:
+            return {"owner": lead.group("h") or lead.group("e"), **rest}
     found = meta_part(part)
     if found:
         return found
