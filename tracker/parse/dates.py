@@ -61,7 +61,9 @@ class _Patterns:
     """The lexicon's date patterns, compiled once per lexicon."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        month = rf"(?P<month>{lexicon.month_pattern})\.?"
+        # Any word where a month name stands, checked against the lexicon's months in code: one
+        # alternation of every language's months would be tried at every position of the text.
+        month = r"(?P<month>[^\W\d_]{3,12})\.?"
         self.named = (
             re.compile(rf"(?<!\w){month}\s+{_DAY},?\s+{_YEAR}\b", re.I),
             re.compile(
@@ -186,11 +188,13 @@ def period_end(text: str) -> date | None:
         return _month_end(int(match.group("year") or match.group("year2")), 3 * quarter)
     if match := patterns.half.search(text):
         return _month_end(int(match.group("year")), 6 * int(match.group("h")))
-    if match := patterns.month.search(text):
+    months = current().month_numbers
+    for match in patterns.month.finditer(text):
         if match.group("y"):
             return _month_end(int(match.group("y")), int(match.group("m")))
-        month = current().month_numbers.get(match.group("month").lower().rstrip("."))
-        return _month_end(int(match.group("year")), month) if month else None
+        month = months.get(match.group("month").lower().rstrip("."))
+        if month:
+            return _month_end(int(match.group("year")), month)
     return None
 
 

@@ -96,11 +96,15 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def boundaried(patterns: Iterable[str], *, anchored: bool = False) -> str:
+    """Whole words: one boundary around all the words written with spaces between them, none
+    around Japanese or Chinese ones."""
+    listed = list(patterns)
+    latin = [p for p in listed if not _CJK.search(p)]
+    cjk = [p for p in listed if _CJK.search(p)]
     lead = "^" if anchored else r"(?<![\w])"
-    parts = [
-        ("^" if anchored else "") + f"(?:{p})" if _CJK.search(p) else rf"{lead}(?:{p})(?![\w])"
-        for p in patterns
-    ]
+    parts = [rf"{lead}(?:{'|'.join(latin)})(?![\w])"] if latin else []
+    if cjk:
+        parts.append(("^" if anchored else "") + f"(?:{'|'.join(cjk)})")
     return "(?:" + ("|".join(parts) or r"(?!x)x") + ")"
 
 

@@ -277,11 +277,11 @@ def _take_due(facts: Facts) -> Facts:
     if mentioned and parse_date(mentioned.group("when")):
         text = facts.text[: mentioned.start()] + facts.text[mentioned.end() :]
         return replace(facts, text=text, due=parse_date(mentioned.group("when")))
-    match = meta.due.search(facts.text)
-    if not match:
-        return facts
-    when = parse_due(match.group("when"))
-    if when is None:
+    for match in meta.due.finditer(facts.text):  # the first that names a real date
+        when = parse_due(match.group("when"))
+        if when is not None:
+            break
+    else:
         return facts
     text = facts.text
     if match.group(0).lstrip().startswith(("(", "[")) or re.match(r"\s*due", match.group(0), re.I):
