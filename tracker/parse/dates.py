@@ -78,6 +78,7 @@ class _Patterns:
             rf"[\s/-]*(?:de\s+)?{_YEAR}\b|\b(?P<year2>\d{{4}})[\s/-]*(?:{quarter})(?P<q3>[1-4])(?![\w])",
             re.I,
         )
+        self.cjk_quarter = re.compile(r"(\d{4})\s*年\s*第?\s*([1-4])\s*四半期")  # 2024年第3四半期
         self.half = re.compile(rf"(?<![\w])(?:{half})(?P<h>[12])[\s/-]*{_YEAR}\b", re.I)
         self.month = re.compile(
             rf"(?<!\w)(?:(?P<end>{end})\s*)?{month},?\s+(?:de\s+|del\s+)?{_YEAR}\b"
@@ -94,7 +95,10 @@ class _Patterns:
         )
         self.period = (
             "(?:"
-            + "|".join(_anonymous(p.pattern) for p in (self.quarter, self.half, self.month))
+            + "|".join(
+                _anonymous(p.pattern)
+                for p in (self.quarter, self.cjk_quarter, self.half, self.month)
+            )
             + ")"
         )
 
@@ -186,6 +190,8 @@ def period_end(text: str) -> date | None:
     if match := patterns.quarter.search(text):
         quarter = int(match.group("q") or match.group("q2") or match.group("q3"))
         return _month_end(int(match.group("year") or match.group("year2")), 3 * quarter)
+    if match := patterns.cjk_quarter.search(text):
+        return _month_end(int(match.group(1)), 3 * int(match.group(2)))
     if match := patterns.half.search(text):
         return _month_end(int(match.group("year")), 6 * int(match.group("h")))
     months = current().month_numbers

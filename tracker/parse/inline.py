@@ -4,8 +4,8 @@ A paragraph line or a list entry that starts with a marker of the language table
 item:", "Action point:", "AI:", "Follow-up:", "TODO:", "Acción:", "Maßnahme:", "対応：", ...)
 is a measure wherever it stands, e.g. inside "Lessons learned"; it runs to the end of its
 paragraph. So is a list entry tagged in capitals as a status (`DONE:`, `TODO:`, `DOING:`,
-`[DONE]`), as lessons are tagged. Timelines and appendices are never read this way: a "TODO:"
-there is a note about the document.
+`[DONE]`), as lessons are tagged. In timelines and appendices only a paragraph marked as an
+action counts: their lists are the record, and a "TODO:" there is a note about the document.
 """
 
 from __future__ import annotations
@@ -64,7 +64,13 @@ def inline_items(
             if skip is None and _markers().supporting.search(unit.title):
                 skip = unit.level
             continue
-        if id(unit) in inside or skip is not None:
+        if id(unit) in inside:
+            continue
+        if skip is not None:
+            # In a timeline or an appendix only a paragraph marked as an action counts: a list
+            # there is the record, and a "TODO:" is a note about the document.
+            if isinstance(unit, Paragraph):
+                found += [i for i in _from_lines(unit.lines, heading) if i.status is None]
             continue
         if isinstance(unit, Label):
             # "Follow-up: switch the input ...": a label, the rest of its line the paragraph after

@@ -53,7 +53,9 @@ class Group:
 def section_items(section: Section) -> list[ParsedItem]:
     groups = _groups(section)
     has_table = any(
-        isinstance(u, Block) and u.node.type == "table" and table_items(u.node, section.title, None)
+        isinstance(u, Block)
+        and u.node.type == "table"
+        and measures_only(table_items(u.node, section.title, None))
         for g in groups
         for u in g.units
     )
@@ -65,7 +67,10 @@ def section_items(section: Section) -> list[ParsedItem]:
         elif index == 0 and headed and not any(_is_structured(u) for u in group.units):
             continue  # prose before measures written as sub-headings introduces them
         else:
-            items.extend(_group_items(group, section.title, tables_only=has_table))
+            # Beside a table of measures, lists are vocabulary, unless a label says they are
+            # measures too ("Other fixes:").
+            named = group.head is not None and group.head.kind == "measures"
+            items.extend(_group_items(group, section.title, tables_only=has_table and not named))
     return measures_only(items)
 
 

@@ -25,7 +25,13 @@ from tracker.parse.phrases import (
 )
 
 _SEPARATOR = re.compile(r"(\s+[·•|—–]\s+|\s+-\s+|\s*[·•|]\s*$)")
-_NAME = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")
+# "Hugo Martin", "Priya N.", "Atención al Cliente", "Jan van der Berg"
+_NAME = re.compile(
+    r"^[A-Z][\w'’-]+(?:\s+(?:(?:de|del|al|la|da|do|di|von|van|der|den|du|le)\s+)*"
+    r"(?:[A-Z][\w'’-]+|[A-Z]\.)){1,3}$"
+)
+_CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]{1,6}$")  # 木村, 佐々木
+_EMOJI_DONE = re.compile(r"\s*(?:✅|✔️|✔|☑️|☑)$")
 _TEAM = re.compile(  # "SRE team", "Team Netzwerk", "équipe Front", "Equipo de Pedidos"
     r"^(?:[A-Z][\w-]*\s+(?:[Tt]eam|[Ss]quad|[Cc]rew|[Gg]roup)"
     r"|(?:[Tt]eam|[ÉéEe]quipe|[Ee]quipo|[Tt]ime|[Ss]quadra|[Ss]quad)"
@@ -39,6 +45,44 @@ _BRACKETED = re.compile(r"\s*\((?P<body>[^()]{1,120})\)\s*$")
 
 def take_segments(text: str) -> tuple[str, dict[str, object]]:
     """(the text without trailing metadata segments, what they said)."""
+    text, found = _take_dashed(text)
+    if not found:
+        text, found = _take_commas(text)
+    return text, found
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split at ", " where no bracket is open: "(担当: 田中, 期限: ...)" stays one piece."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char in "([" and 1) or 0
+        depth -= (char in ")]" and 1) or 0
+        if char == "," and depth <= 0 and text[index + 1 : index + 2] == " ":
+            pieces.append(text[start:index])
+            start = index + 2
+    return [*pieces, text[start:]]
+
+
+def _take_commas(text: str) -> tuple[str, dict[str, object]]:
+    """Metadata after the measure's last comma: ", Javier Ruiz, 31 de mayo de 2024.",
+    ", owner Raj Patel, MSG-331". Only a run holding a date, ticket, priority or status counts,
+    so "for A, Redis Cluster" keeps its words."""
+    pieces = _split_outside_brackets(text.rstrip(" ."))
+    found: dict[str, object] = {}
+    keep = len(pieces)
+    for index in range(len(pieces) - 1, 0, -1):
+        said = parts_facts(pieces[index].strip(), beside=found, strict=True)
+        if said is None:
+            break
+        for key, value in said.items():
+            found.setdefault(key, value)
+        keep = index
+    if keep == len(pieces) or found.keys() <= {"owner"}:
+        return text, {}
+    return ", ".join(pieces[:keep]).strip(), found
+
+
+def _take_dashed(text: str) -> tuple[str, dict[str, object]]:
     pieces = _SEPARATOR.split(text)
     if len(pieces) < 3:
         return text, {}
@@ -75,11 +119,15 @@ def parts_facts(
     parts[:0] = re.split(r"\s*[,;]\s*", text)
     facts: dict[str, object] = {}
     loose: list[str] = []
-    for part in (p.strip().rstrip(".") for p in parts):
+    for part in (_trimmed(p) for p in parts):
         if not part:
             continue
+        done = _EMOJI_DONE.search(part)
+        if done:  # "@mkovacs due 2024-07-31 ✅"
+            facts.setdefault("status", "done")
+            part = part[: done.start()]
         fact = _part(part, strict=strict)
-        if fact is None and _USERNAME.match(part):
+        if fact is None and (_USERNAME.match(part) or _CJK_NAME.match(part)):
             loose.append(part)
             continue
         if fact is None:
@@ -94,14 +142,20 @@ def parts_facts(
     return facts
 
 
+def _trimmed(part: str) -> str:
+    """The part without a closing full stop, unless it ends an initial ("Priya N.")."""
+    part = part.strip()
+    return part if re.search(r"(?:^|\s)[A-Z]\.$", part) else part.rstrip(".")
+
+
 def _part(part: str, *, strict: bool = False) -> dict[str, object] | None:
     if done_on_date(part):
         return {"status": "done"}  # "done 2025-04-18": when it was done, not when it is due
-    if is_unassigned(part):
-        return {"owner": UNASSIGNED}
     word = status_word(part)
     if word and (len(part.split()) <= 1 if strict else len(part.split()) <= 3):
         return {"status": word}
+    if is_unassigned(part):
+        return {"owner": UNASSIGNED}
     if lead := _LEAD.match(part):  # "@ines due 2024-08-02", "marcus@shop.io P1"
         rest = _part(part[lead.end() :].strip(), strict=strict)
         if rest is not None and "owner" not in rest:
@@ -112,6 +166,6 @@ def _part(part: str, *, strict: bool = False) -> dict[str, object] | None:
     if _NAME.match(part) or _TEAM.match(part):
         return {"owner": part}
     when = parse_due(part)
-    if when is not None and len(part) <= 20:
+    if when is not None and len(part) <= 32:  # "30 de setembro de 2024", not a sentence
         return {"due": when}
     return None

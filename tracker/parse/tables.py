@@ -16,7 +16,9 @@ from tracker.parse.dates import parse_due
 from tracker.parse.lexicon import current
 from tracker.parse.markdown import Line, inline_lines
 from tracker.parse.metadata import read_facts
+from tracker.parse.nonmeasures import is_placeholder
 from tracker.parse.phrases import (
+    is_unassigned,
     normalize_priority,
     normalize_type,
     status_word,
@@ -105,7 +107,8 @@ def _apply_columns(item: ParsedItem, values: dict[str, tuple[str, list[str]]]) -
         if not value and not links:
             continue
         if role == "owner":
-            changes["owner"] = value.lstrip("@")
+            if not (is_unassigned(value) or is_placeholder(value)):  # "TBD", "未定", "k. A."
+                changes["owner"] = value.lstrip("@")
         elif role == "due":
             changes["due"] = parse_due(value) or item.due
             if changes["due"] is None and status_word(value) == "done":
