@@ -132,6 +132,9 @@ def _only_fields(node: SyntaxTreeNode) -> bool:
     return bool(node.children)
 
 
+_MAYBE_OWN = re.compile(r"\d|@|:|[—–·|(]")  # an owner or a date needs one of these
+
+
 def _own_measures(node: SyntaxTreeNode) -> bool:
     """Nested entries that are measures of their own: checkboxes, or text that names its own
     owner or due date ("Order the hardware – Owner: Jörg Brandt, by 17 May 2024")."""
@@ -139,7 +142,9 @@ def _own_measures(node: SyntaxTreeNode) -> bool:
         return True
     for entry in node.children:
         lines = inline_lines(entry.children[0]) if entry.children else []
-        if not lines or field_line(lines[0].text) is not None:
+        if not lines or not _MAYBE_OWN.search(lines[0].text):
+            continue
+        if field_line(lines[0].text) is not None:
             continue
         item = make_item(lines[:1], "", None)
         if item.text and (item.owner or item.due) and not _only_fields(node):

@@ -155,13 +155,15 @@ def load(extra: tuple[Path, ...] = ()) -> Lexicon:
         for entry in sorted(shipped.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".toml")
     ]
+    shipped_count = len(sources)
     sources += [(path, str(path)) for path in extra]
     words: dict[str, list[str]] = {}
     columns: dict[str, list[str]] = {role: [] for role in COLUMN_ROLES}
     months: dict[str, int] = {}
-    for source, name in sources:
+    for index, (source, name) in enumerate(sources):
         data = _read(source, name)
-        _check(data, name)
+        if index >= shipped_count:  # the shipped tables are checked by the tests, not each start
+            _check(data, name)
         for table, keys in LIST_KEYS.items():
             for key in keys:
                 words.setdefault(key, [])

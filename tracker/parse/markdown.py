@@ -44,7 +44,9 @@ def parse_tree(text: str) -> SyntaxTreeNode:
 
 
 def collapse(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("\xa0", " ").translate(_FULL_WIDTH)).strip()
+    if not text.isascii():
+        text = text.replace("\xa0", " ").translate(_FULL_WIDTH)
+    return _SPACE.sub(" ", text).strip()
 
 
 @dataclass

@@ -146,6 +146,8 @@ _PERSON = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}$"
 def _take_brackets(facts: Facts) -> Facts:
     """Consume bracketed groups made only of metadata: "(owner: x, due 2024-05-01)",
     "(jo, CI-310)", and a person's name alone at the very end: "(Sofia Lind)."."""
+    if "(" not in facts.text and "[" not in facts.text:
+        return facts
     found: dict[str, object] = {}
     text = facts.text
     for match in reversed(list(_BRACKETS.finditer(facts.text))):
@@ -185,6 +187,7 @@ def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Fa
     )
 
 
+_DIGIT = re.compile(r"\d")
 _TRAILING_TAGS = re.compile(
     r"(?:\s*[—–-]?\s*(?:@[\w-]+|[A-Z][A-Z0-9]{1,9}-\d+|[\w.-]+/[\w.-]+#\d+|#\d{2,}))+\s*$"
 )
@@ -248,11 +251,11 @@ def _take_owner(facts: Facts) -> Facts:
         return facts
     text = facts.text
     meta = _meta()
-    clause = meta.owner_clause.search(text)
+    clause = meta.owner_clause.search(text) if "(" in text or "[" in text else None
     if clause:
         who = clause.group("who").strip().lstrip("@")
         return replace(facts, text=text[: clause.start()] + text[clause.end() :], owner=who)
-    inline = meta.owner_inline.search(text)
+    inline = meta.owner_inline.search(text) if ":" in text or "=" in text else None
     if inline:
         who = inline.group("who").strip().lstrip("@").rstrip(".,;")
         return replace(facts, text=text[: inline.start()] + text[inline.end() :], owner=who)
@@ -270,7 +273,7 @@ def _take_owner(facts: Facts) -> Facts:
 
 
 def _take_due(facts: Facts) -> Facts:
-    if facts.due:
+    if facts.due or not _DIGIT.search(facts.text):  # every due date has a digit
         return facts
     meta = _meta()
     mentioned = meta.date_mention.search(facts.text)  # "@March 28, 2025", as Notion writes dates

@@ -51,6 +51,9 @@ def take_segments(text: str) -> tuple[str, dict[str, object]]:
     return text, found
 
 
+_MAYBE_META = re.compile(r"\d|@|:|^[A-Z]|[\u3040-\u30ff\u3400-\u9fff]")
+
+
 def _split_outside_brackets(text: str) -> list[str]:
     """Split at ", " where no bracket is open: "(担当: 田中, 期限: ...)" stays one piece."""
     pieces, depth, start = [], 0, 0
@@ -67,7 +70,11 @@ def _take_commas(text: str) -> tuple[str, dict[str, object]]:
     """Metadata after the measure's last comma: ", Javier Ruiz, 31 de mayo de 2024.",
     ", owner Raj Patel, MSG-331". Only a run holding a date, ticket, priority or status counts,
     so "for A, Redis Cluster" keeps its words."""
+    if ", " not in text:
+        return text, {}
     pieces = _split_outside_brackets(text.rstrip(" ."))
+    if not _MAYBE_META.search(pieces[-1]):
+        return text, {}  # ", and C": the measure's own words
     found: dict[str, object] = {}
     keep = len(pieces)
     for index in range(len(pieces) - 1, 0, -1):
