@@ -14,9 +14,9 @@ from pathlib import Path
 from tracker.errors import ParseError, UsageError
 from tracker.model import ParsedDocument, ParsedItem
 from tracker.parse.dates import date_order, detect_order
-from tracker.parse.explain import recording
+from tracker.parse.explain import active, recording
 from tracker.parse.incident import front_matter, read_incident
-from tracker.parse.inline import inline_items
+from tracker.parse.inline import inline_items, untaken_commitments
 from tracker.parse.items import section_items
 from tracker.parse.lexicon import Lexicon, load, using
 from tracker.parse.markdown import parse_tree
@@ -108,6 +108,8 @@ def _parse(text: str, path: str, settings: ParserSettings) -> ParsedDocument:
     if not sections and not inline:
         warnings.append("no corrective or preventative measures section found")
     items = sorted([*items, *inline], key=lambda item: item.line)
+    if active():
+        untaken_commitments(units, sections, items)
     return ParsedDocument(
         path=path, incident=incident, items=tuple(items), warnings=tuple(warnings)
     )

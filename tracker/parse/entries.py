@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from markdown_it.tree import SyntaxTreeNode
 
 from tracker.model import ParsedItem
-from tracker.parse.explain import taken
+from tracker.parse.explain import skipped, taken
 from tracker.parse.markdown import Line, comments_in, inline_lines, plain_text
 from tracker.parse.metadata import read_facts
 from tracker.parse.nonmeasures import is_placeholder
@@ -54,8 +54,11 @@ def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterato
                 yield from list_items(child, section, group)
         elif _is_group_label(lines, nested):
             label = lines[0].text.rstrip(":").strip()
+            skipped(lines[0].number, label, "a group label: its entries are the measures")
             for line in lines[1:]:
-                yield make_item([unbullet(line)], section, label)
+                item = make_item([unbullet(line)], section, label)
+                taken(item.line, item.text, f"line under the group label {label!r}")
+                yield item
             for child in nested:
                 yield from list_items(child, section, label)
         elif any(_own_measures(child) for child in nested):
@@ -70,6 +73,7 @@ def list_items(node: SyntaxTreeNode, section: str, group: str | None) -> Iterato
         else:
             details = "\n".join(plain_text(b) for b in blocks[1:]).strip() or None
             item = make_item(lines, section, group, details=details, extra=comments_in(entry))
+            taken(item.line, item.text, "list entry" + (f" under {group!r}" if group else ""))
             yield with_detail_facts(item, blocks[1:])
 
 
@@ -105,6 +109,7 @@ def _labelled_actions(
         first = Line(**{**lines[0].__dict__, "text": lines[0].text[label.end() :]})
         if first.text and not is_placeholder(first.text):
             found.append(make_item([first, *lines[1:]], section, group))
+            taken(first.number, first.text, f"{label.group(0).strip()!r} child of a lesson")
     return found
 
 

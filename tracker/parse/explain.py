@@ -39,7 +39,14 @@ def taken(line: int, text: str, rule: str) -> None:
 def skipped(line: int, text: str, why: str) -> None:
     notes = _NOTES.get()
     if notes is not None:
-        notes.append(Note(line=line, text=_short(text), taken=False, rule=why))
+        short = _short(text)  # a candidate dropped after a rule took it: only the drop stays
+        notes[:] = [n for n in notes if not (n.taken and n.line == line and n.text == short)]
+        notes.append(Note(line=line, text=short, taken=False, rule=why))
+
+
+def active() -> bool:
+    """Whether a parse is being explained (work done only for the notes can be skipped)."""
+    return _NOTES.get() is not None
 
 
 def _short(text: str) -> str:

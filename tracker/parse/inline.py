@@ -17,7 +17,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from tracker.model import ParsedItem
 from tracker.parse.entries import make_item
-from tracker.parse.explain import taken
+from tracker.parse.explain import UNTAKEN_COMMITMENT, skipped, taken
 from tracker.parse.lexicon import Lexicon, current
 from tracker.parse.markdown import Line, inline_lines, plain_text
 from tracker.parse.nonmeasures import measures_only
@@ -36,6 +36,7 @@ class _Markers:
         self.inside = re.compile(rf"(?<=[.!?])\s+(?={lexicon.words('markers')}\s*:\s*\S)", re.I)
         self.label = re.compile(rf"{lexicon.words('markers', start=True)}$", re.I)
         self.supporting = re.compile(lexicon.words("supporting"), re.I)
+        self.commitment = re.compile(lexicon.words("commitments", start=True), re.I)
 
 
 def _markers() -> _Markers:
@@ -130,3 +131,33 @@ def _from_list(node: SyntaxTreeNode, heading: str) -> Iterator[ParsedItem]:
         for block in blocks[1:]:
             if block.type in _LIST_TYPES:
                 yield from _from_list(block, heading)
+
+
+def untaken_commitments(
+    units: list[Unit], sections: list[Section], items: list[ParsedItem]
+) -> None:
+    """Note the lines outside every measures section that read like promises ("We will add
+    ...") and that no rule took: what `track check` shows the author as possibly missed."""
+    inside = {id(unit) for section in sections for unit in section.units}
+    lines_taken = {item.line for item in items}
+    skip: int | None = None
+    for unit in units:
+        if isinstance(unit, Heading):
+            if skip is not None and unit.level <= skip:
+                skip = None
+            if skip is None and _markers().supporting.search(unit.title):
+                skip = unit.level
+            continue
+        if id(unit) in inside or skip is not None:
+            continue
+        lines = unit.lines if isinstance(unit, Paragraph) else []
+        if isinstance(unit, Block) and unit.node.type in _LIST_TYPES:
+            lines = [
+                ln
+                for child in unit.node.walk()
+                if child.type == "inline"
+                for ln in inline_lines(child)
+            ]
+        for line in lines:
+            if line.number not in lines_taken and _markers().commitment.match(line.text):
+                skipped(line.number, line.text, UNTAKEN_COMMITMENT)

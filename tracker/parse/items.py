@@ -12,12 +12,13 @@ define vocabulary (types, priorities), they are not measures.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tracker.model import ParsedItem
 from tracker.parse.entries import fill_missing, list_items, make_item, prose_facts
-from tracker.parse.markdown import Line
+from tracker.parse.explain import skipped, taken
+from tracker.parse.markdown import Line, plain_text
 from tracker.parse.nonmeasures import measures_only
 from tracker.parse.prose import (
     glyph_items,
@@ -100,6 +101,7 @@ def _heading_item(group: Group, section: str) -> ParsedItem:
     lines = [ln for u in group.units if isinstance(u, Paragraph) for ln in u.lines]
     details = "\n".join(ln.text for ln in lines) or None
     item = make_item([Line(text=title, number=group.head.line)], section, None, details=details)
+    taken(item.line, item.text, "sub-heading stating a measure")
     return fill_missing(item, prose_facts(lines))
 
 
@@ -110,20 +112,38 @@ def _group_items(group: Group, section: str, *, tables_only: bool) -> Iterator[P
     if tables_only:
         for unit in structured:
             if isinstance(unit, Block) and unit.node.type == "table":
-                yield from table_items(unit.node, section, group.label)
+                yield from _noted(table_items(unit.node, section, group.label), "table row")
+            else:
+                _skip_unit(unit, "beside a table of measures: a list of terms, not measures")
         return
     if structured:
         previous: Unit | Label | Heading | None = group.head
         for unit in group.units:
-            if unit in structured and not _follows_past_intro(unit, previous):
+            if unit in structured and _follows_past_intro(unit, previous):
+                _skip_unit(unit, "a list of steps already taken (after 'We ... by:')")
+            elif unit in structured:
                 yield from _structured_items(unit, section, group.label)
             previous = unit
         return
-    paragraphs = trim_intro_and_conclusion(
-        [u.lines for u in group.units if isinstance(u, Paragraph)]
-    )
+    every = [u.lines for u in group.units if isinstance(u, Paragraph)]
+    paragraphs = trim_intro_and_conclusion(every)
+    for lines in every:
+        if lines not in paragraphs:
+            skipped(lines[0].number, " ".join(ln.text for ln in lines), "introduces or concludes")
     for lines in paragraphs:
-        yield from prose_items(lines, section, group.label)
+        yield from _noted(prose_items(lines, section, group.label), "prose in a measures section")
+
+
+def _noted(items: Iterable[ParsedItem], rule: str) -> Iterator[ParsedItem]:
+    """The items, each noted as found by `rule` (for `track parse --explain`)."""
+    for item in items:
+        taken(item.line, item.text, rule)
+        yield item
+
+
+def _skip_unit(unit: Unit, why: str) -> None:
+    if isinstance(unit, Block) and unit.node.map:
+        skipped(unit.node.map[0] + 1, plain_text(unit.node).split("\n")[0], why)
 
 
 def _follows_past_intro(unit: Unit, previous: Unit | Label | Heading | None) -> bool:
@@ -151,13 +171,13 @@ def _is_structured(unit: Unit) -> bool:
 def _structured_items(unit: Unit, section: str, group: str | None) -> Iterator[ParsedItem]:
     if isinstance(unit, Block):
         if unit.node.type == "table":
-            yield from table_items(unit.node, section, group)
+            yield from _noted(table_items(unit.node, section, group), "table row")
         else:
             yield from list_items(unit.node, section, group)
     elif isinstance(unit, Paragraph):
         if unit.lines[0].lead_bold:
-            yield make_item(unit.lines, section, group)
+            yield from _noted([make_item(unit.lines, section, group)], "bold-title paragraph")
         elif has_glyph_bullets(unit.lines):
-            yield from glyph_items(unit.lines, section, group)
+            yield from _noted(glyph_items(unit.lines, section, group), "line with a bullet glyph")
         else:
-            yield from prose_items(unit.lines, section, group)
+            yield from _noted(prose_items(unit.lines, section, group), "line of a plain list")

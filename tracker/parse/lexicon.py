@@ -41,7 +41,7 @@ LIST_KEYS = {
         "ticket",
         "priority_words",
     ),
-    "phrases": ("markers", "placeholders", "not_commitments"),
+    "phrases": ("markers", "placeholders", "commitments", "not_commitments"),
     "dates": ("quarter", "half", "end_of"),
 }
 COLUMN_ROLES = ("number", "id", "owner", "due", "priority", "type", "status", "ref", "text")
