@@ -135,6 +135,7 @@ def test_config_example_and_readme_setup_are_valid_configs() -> None:
         "measures_headings",
         "max_file_mb",
         "grace_days",
+        "require",
         "default",
         "rules",
         "match",

@@ -58,6 +58,12 @@ class SyncFormat(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    github = "github"
+    markdown = "markdown"
+
+
 class StatusFormat(StrEnum):
     table = "table"
     json = "json"
@@ -127,6 +133,70 @@ def parse(
             print_document(doc)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Postmortem files, or folders searched for *.md.")
+    ],
+    output: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people; github for workflow commands (annotations on the pull "
+            "request); markdown for one comment body.",
+        ),
+    ] = CheckFormat.text,
+    require: Annotated[
+        str | None,
+        typer.Option(
+            "--require",
+            metavar="FIELDS",
+            help="Fields every open measure must have, comma-separated: owner, due, priority; "
+            "or none (default: check.require in the config, else owner).",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Review postmortems before they merge: the measures that will become tickets, and what
+    needs the author's attention. Nothing is stored.
+
+    Exit code 1 when a file has no measures or cannot be read, or an open measure (one not
+    done) lacks a required field; 0 otherwise. Lines that read like commitments outside every
+    measures section, and the parser's other warnings, are notes: they do not change the exit
+    code. 2 when a path does not exist, or --require or the configuration is wrong.
+    """
+    from tracker.errors import ParseError
+    from tracker.parse.document import markdown_files, parse_file
+    from tracker.report.check import (
+        check_documents,
+        parse_require,
+        render_github,
+        render_markdown,
+        render_text,
+    )
+
+    wanted = parse_require(require) if require is not None else None
+    settings = _load(config)
+    fields = tuple(settings.check.require) if wanted is None else wanted
+    parser = settings.parser.settings()
+    results: list[ParsedDocument | ParseError] = []
+    for path in list(markdown_files(paths)):
+        try:
+            results.append(parse_file(path, parser, explain=True))
+        except ParseError as exc:
+            results.append(exc)
+    report = check_documents(results, fields)
+    render = {
+        CheckFormat.text: render_text,
+        CheckFormat.github: render_github,
+        CheckFormat.markdown: render_markdown,
+    }[output]
+    typer.echo(render(report), nl=False)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
 
 
 @app.command()

@@ -77,6 +77,19 @@ class StatusConfig(BaseModel):
     grace_days: int = Field(default=30, ge=0)
 
 
+# What `track check` may require of every open measure (`check.require`, `--require`).
+RequiredField = Literal["owner", "due", "priority"]
+REQUIRABLE: tuple[RequiredField, ...] = ("owner", "due", "priority")
+DEFAULT_REQUIRED: tuple[RequiredField, ...] = ("owner",)
+
+
+class CheckConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # An unowned measure is the one that never gets done; a due date is a team's choice.
+    require: list[RequiredField] = Field(default_factory=lambda: list(DEFAULT_REQUIRED))
+
+
 class _TargetBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -200,6 +213,7 @@ class Config(BaseModel):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     parser: ParserConfig = Field(default_factory=ParserConfig)
     status: StatusConfig = Field(default_factory=StatusConfig)
+    check: CheckConfig = Field(default_factory=CheckConfig)
     targets: list[Target] = Field(default_factory=list)
     routing: Routing = Field(default_factory=Routing)
     _folder: Path | None = PrivateAttr(default=None)  # the config file's folder, if any

@@ -98,3 +98,22 @@ def test_database_path_in_the_config_is_relative_to_the_config(
     (tmp_path / "both.yaml").write_text("database:\n  path: a.db\n  url: sqlite:///b.db\n")
     result = run("status", "--config", str(tmp_path / "both.yaml"))
     assert result.code == 2 and "give database.url or database.path, not both" in result.err
+
+
+def test_ingest_prints_the_parsers_warnings_on_stderr(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A postmortem whose measures the parser cannot find is said so at ingest, once: the
+    run that reads it warns, a run that skips it unchanged is quiet, and neither fails."""
+    root = tmp_path / "pm"
+    root.mkdir()
+    (root / "good.md").write_text("## Action items\n- Add alerting\n")
+    (root / "none.md").write_text("# Quiet day\n\nNothing happened.\n")
+    (root / "empty.md").write_text("# Outage\n\n## Action items\n\n## Timeline\n\n- 10:00 paged\n")
+    (tmp_path / ".git").mkdir()  # paths are shown from the repository's root
+    first = run("ingest", str(root))
+    assert first.code == 0, first.err
+    assert first.err.splitlines() == [
+        "warning: pm/empty.md: measures section 'Action items' (line 3) lists no items",
+        "warning: pm/none.md: no corrective or preventative measures section found",
+    ]
+    again = run("ingest", str(root))
+    assert (again.code, again.err) == (0, "")

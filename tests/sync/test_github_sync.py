@@ -483,3 +483,27 @@ def test_incidents_no_rule_routes_are_named_in_a_warning(
         "warning: 1 incidents (3 items) match no routing rule and there is no routing.default, "
         "so they go to no target (INC-9): add a rule or set routing.default"
     )
+
+
+def test_sync_warns_about_files_it_reads_whose_measures_the_parser_cannot_find(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The parser's warnings reach the cron mail once, from the run that reads the file; the
+    next run skips the unchanged file and stays quiet. JSON carries them per file."""
+    (tmp_path / "pm" / "draft.md").write_text("# Disk full\n\nWe are still writing this up.\n")
+    first = sync(run)
+    assert first.code == 0, first.err
+    assert first.err.splitlines() == [
+        "warning: pm/draft.md: no corrective or preventative measures section found"
+    ]
+    assert len(github.issues) == 3
+    assert sync(run).err == ""
+    (tmp_path / "pm" / "draft.md").write_text("# Disk full\n\n## Action items\n\n## Timeline\n")
+    out = json.loads(run("sync", "--format", "json").out)
+    assert out["files"]["warnings"] == [
+        {
+            "path": "pm/draft.md",
+            "warning": "measures section 'Action items' (line 3) lists no items",
+        }
+    ]
+    assert json.loads(run("sync", "--format", "json").out)["files"]["warnings"] == []

@@ -90,6 +90,8 @@ def print_ingest(report: IngestReport) -> None:
     for file in report.files:
         if file.outcome == "failed":
             err.print(f"error: {file.error}", markup=False)
+        for warning in file.warnings:
+            err.print(f"warning: {file.path}: {warning}", markup=False)
         if file.outcome != "failed" and file.changed:
             parts = [
                 f"{n} {label}"

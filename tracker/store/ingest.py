@@ -55,6 +55,8 @@ class FileReport:
     removed: int = 0
     restored: int = 0
     error: str | None = None
+    # the parser's warnings, for a file parsed in this run (an unchanged one is not read)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -159,7 +161,7 @@ def ingest_file(
         lock(session.connection(), f"incident:{incident_key}")
         if _unchanged(session, key, digest):  # another process ingested it meanwhile
             return FileReport(key, "unchanged", incident_key)
-        result = FileReport(key, "ingested", incident_key)
+        result = FileReport(key, "ingested", incident_key, warnings=list(doc.warnings))
         incident = session.scalar(select(Incident).where(Incident.key == incident_key))
         if incident is None and not doc.incident.id_from_document:
             incident = (moves or Moves()).find(session, doc, digest, base)

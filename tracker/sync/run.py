@@ -183,6 +183,9 @@ def _print_json(outcome: Outcome, *, dry_run: bool) -> None:
                         {"from": f.moved_from, "to": f.path} for f in ingested.files if f.moved_from
                     ],
                     "gone": ingested.gone,
+                    "warnings": [
+                        {"path": f.path, "warning": w} for f in ingested.files for w in f.warnings
+                    ],
                 },
                 "targets": summaries,
                 "totals": totals,
@@ -200,6 +203,9 @@ def _print_text(outcome: Outcome, *, dry_run: bool) -> None:
     for message in outcome.fatal:
         for line in message.splitlines():  # a check may find several problems: a line each
             print(f"error: {line}", file=sys.stderr)
+    for file in outcome.ingested.files:
+        for warning in file.warnings:  # only files read in this run: cron stays quiet
+            print(f"warning: {file.path}: {warning}", file=sys.stderr)
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for line in outcome.ingested.notes():
