@@ -117,7 +117,7 @@ def parse(
     from tracker.parse.document import markdown_files, parse_file
     from tracker.report.render import print_document, to_json
 
-    settings = _load(config).parser.settings(tuple(heading or ()))
+    settings = _load(config).parser_settings(tuple(heading or ()))
     docs: list[ParsedDocument] = []
     failed = 0
     for path in list(markdown_files(paths)):
@@ -181,7 +181,7 @@ def check(
     wanted = parse_require(require) if require is not None else None
     settings = _load(config)
     fields = tuple(settings.check.require) if wanted is None else wanted
-    parser = settings.parser.settings()
+    parser = settings.parser_settings()
     results: list[ParsedDocument | ParseError] = []
     for path in list(markdown_files(paths)):
         try:
@@ -217,7 +217,7 @@ def ingest(paths: PathsArgument = None, config: ConfigOption = None) -> None:
             store,
             _source_paths(settings, paths),
             root=settings.source_root(),
-            settings=settings.parser.settings(),
+            settings=settings.parser_settings(),
             complete=not paths,  # all of `sources`: a postmortem whose file is gone is noticed
         )
     finally:

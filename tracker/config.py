@@ -40,6 +40,9 @@ class ParserConfig(BaseModel):
 
     measures_headings: list[str] = Field(default_factory=list)
     max_file_mb: float = Field(default=DEFAULT_MAX_BYTES / 1048576, gt=0, le=1024)
+    # language tables of the team's own (the shape of tracker/parse/languages/en.toml),
+    # relative to the config file's folder
+    languages: list[Path] = Field(default_factory=list)
 
     @field_validator("measures_headings")
     @classmethod
@@ -51,10 +54,14 @@ class ParserConfig(BaseModel):
                 raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from exc
         return patterns
 
-    def settings(self, extra_headings: tuple[str, ...] = ()) -> ParserSettings:
+    def settings(
+        self, extra_headings: tuple[str, ...] = (), *, base: Path | None = None
+    ) -> ParserSettings:
+        folder = base or Path.cwd()
         return ParserSettings(
             measures_headings=(*self.measures_headings, *extra_headings),
             max_bytes=int(self.max_file_mb * 1048576),
+            languages=tuple((folder / path).resolve() for path in self.languages),
         )
 
 
@@ -275,6 +282,10 @@ class Config(BaseModel):
         root = self._base() / self.root
         found = {p for pattern in self.sources for p in root.glob(pattern) if p.is_file()}
         return sorted(found)
+
+    def parser_settings(self, extra_headings: tuple[str, ...] = ()) -> ParserSettings:
+        """The parser's settings, the team's language tables found beside this file."""
+        return self.parser.settings(extra_headings, base=self._base())
 
     def _base(self) -> Path:
         return self._folder if self._folder is not None else Path.cwd()

@@ -56,6 +56,14 @@ class Lexicon:
     months: tuple[tuple[str, int], ...]
     names: tuple[str, ...] = field(default=())  # the tables, for messages
 
+    @cached_property
+    def digest(self) -> str:
+        """A short hash of every word: what the parser reads with, for the ingest's hashes."""
+        import hashlib
+
+        text = repr((self.lists, self.columns, self.months))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
     def __getitem__(self, key: str) -> tuple[str, ...]:
         return self._lists.get(key, ())
 

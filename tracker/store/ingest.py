@@ -41,7 +41,7 @@ from tracker.store.identity import fingerprint, match_items
 from tracker.store.schema import ActionItem, Incident, ItemEvent, SourceFile, utcnow
 
 Outcome = Literal["unchanged", "ingested", "failed"]
-PARSER_VERSION = "1"  # bump when the parser reads the same text differently
+PARSER_VERSION = "2"  # bump when the parser reads the same text differently
 
 
 @dataclass
@@ -247,8 +247,10 @@ def sweep_removed(store: Store, root: Path, report: IngestReport) -> None:
 
 
 def content_hash(data: bytes, settings: ParserSettings) -> str:
-    """Hash of the file and of what reads it: a new parser or heading pattern reads it again."""
-    reader = f"{PARSER_VERSION}|{'|'.join(settings.measures_headings)}\n".encode()
+    """Hash of the file and of what reads it: a new parser, heading pattern or language table
+    reads it again."""
+    reader = f"{PARSER_VERSION}|{'|'.join(settings.measures_headings)}|{settings.lexicon.digest}\n"
+    reader = reader.encode()
     return hashlib.sha256(reader + data).hexdigest()
 
 

@@ -86,7 +86,7 @@ def run_sync(
                     working,
                     paths,
                     root=settings.source_root(),
-                    settings=settings.parser.settings(),
+                    settings=settings.parser_settings(),
                     complete=complete,
                 )
             outcome.warnings += _unrouted(working, settings, include_drafts)
