@@ -20,12 +20,30 @@ from scoring import compare, same_ref
 HERE = Path(__file__).parent
 CASES = {
     (folder, name): entry
-    for folder in ("heldout", "heldout2", "heldout3", "heldout4")
+    for folder in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
     for name, entry in json.loads((HERE / folder / "labels.json").read_text()).items()
 }
 
 
-@pytest.mark.parametrize(("folder", "name"), sorted(CASES))
+# Misses the rules do not cover, each kept visible (strict: fixing one makes its test fail
+# until it leaves this list).
+KNOWN_MISSES = {
+    ("heldout5", "h132-de-elasticsearch-disk.md"): "a lone first name in brackets, '(Lena)', "
+    "is not read as the owner: '(Grafana)' at the end of a measure is more often a tool",
+    ("heldout6", "h148-cdn-cache-poisoning.md"): "a team written in lower case, 'frontend "
+    "platform', is not read as the owner: lower-case words after a dash are usually the text",
+}
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        pytest.param(*case, marks=pytest.mark.xfail(reason=KNOWN_MISSES[case], strict=True))
+        if case in KNOWN_MISSES
+        else case
+        for case in sorted(CASES)
+    ],
+)
 def test_heldout_document(folder: str, name: str) -> None:
     doc = parse_file(HERE / folder / "docs" / name)
     label = CASES[folder, name]

@@ -25,7 +25,7 @@ from tracker.parse.phrases import (
     ticket_in_text,
     ticket_in_url,
 )
-from tracker.parse.segments import parts_facts, take_segments
+from tracker.parse.segments import is_team, parts_facts, take_segments
 
 # ✅ done, ⬜ open, ❌ dropped (won't do: neither open nor done)
 _STATUS_EMOJI = re.compile(
@@ -157,7 +157,7 @@ def _take_brackets(facts: Facts) -> Facts:
             continue
         alone = said.keys() == {"owner"} and said["owner"] == body
         at_end = not facts.text[match.end() :].strip(" .")
-        if alone and not (at_end and _PERSON.match(body)):
+        if alone and not (at_end and (_PERSON.match(body) or is_team(body))):
             continue  # "(AWS ElastiCache)" mid-sentence is a product, not an owner
         for key, value in said.items():
             found.setdefault(key, value)
@@ -188,8 +188,8 @@ def read_facts(text: str, links: list[str] = (), comments: list[str] = ()) -> Fa
 
 
 _DIGIT = re.compile(r"\d")
-_TRAILING_TAGS = re.compile(
-    r"(?:\s*[—–-]?\s*(?:@[\w-]+|[A-Z][A-Z0-9]{1,9}-\d+|[\w.-]+/[\w.-]+#\d+|#\d{2,}))+\s*$"
+_TRAILING_TAGS = re.compile(  # "... game day @sam", "... release — ORD-77", "..., @mkowalski."
+    r"(?:\s*[—–,-]?\s*(?:@[\w.-]*\w|[A-Z][A-Z0-9]{1,9}-\d+|[\w.-]+/[\w.-]+#\d+|#\d{2,}))+[\s.]*$"
 )
 
 

@@ -54,6 +54,11 @@ def take_segments(text: str) -> tuple[str, dict[str, object]]:
 _MAYBE_META = re.compile(r"\d|@|:|^[A-Z]|[\u3040-\u30ff\u3400-\u9fff]")
 
 
+def is_team(text: str) -> bool:
+    """'SRE team', 'Team Netzwerk', 'équipe QA': a team named as an owner."""
+    return bool(_TEAM.match(text.strip()))
+
+
 def _split_outside_brackets(text: str) -> list[str]:
     """Split at ", " where no bracket is open: "(担当: 田中, 期限: ...)" stays one piece."""
     pieces, depth, start = [], 0, 0
@@ -72,8 +77,8 @@ def _take_commas(text: str) -> tuple[str, dict[str, object]]:
     so "for A, Redis Cluster" keeps its words."""
     if ", " not in text:
         return text, {}
-    pieces = _split_outside_brackets(text.rstrip(" ."))
-    if not _MAYBE_META.search(pieces[-1]):
+    pieces = _split_outside_brackets(_trimmed(text.rstrip()))
+    if not _MAYBE_META.search(pieces[-1]) and meta_part(pieces[-1]) is None:
         return text, {}  # ", and C": the measure's own words
     found: dict[str, object] = {}
     keep = len(pieces)
