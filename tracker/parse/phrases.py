@@ -109,6 +109,11 @@ def is_unassigned(value: str) -> bool:
     return bool(_phrases().unassigned.match(value.strip().lstrip("@")))
 
 
+def has_owner_label(part: str) -> bool:
+    """'owner Priya N.', 'Responsable : X': the part names its owner outright."""
+    return bool(_phrases().owner.match(part.strip()))
+
+
 def done_on_date(part: str) -> bool:
     """'done 2025-04-18', 'Erledigt am 12.05.2024', '2024/05/20 完了': when it was done, which is
     not a due date."""

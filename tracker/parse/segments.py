@@ -19,6 +19,7 @@ from tracker.parse.phrases import (
     HANDLE,
     UNASSIGNED,
     done_on_date,
+    has_owner_label,
     is_unassigned,
     meta_part,
     status_word,
@@ -89,7 +90,8 @@ def _take_commas(text: str) -> tuple[str, dict[str, object]]:
         for key, value in said.items():
             found.setdefault(key, value)
         keep = index
-    if keep == len(pieces) or found.keys() <= {"owner"}:
+    labelled = any(has_owner_label(piece) for piece in pieces[keep:])  # "owner Priya N."
+    if keep == len(pieces) or (found.keys() <= {"owner"} and not labelled):
         return text, {}
     return ", ".join(pieces[:keep]).strip(), found
 
