@@ -250,8 +250,7 @@ def content_hash(data: bytes, settings: ParserSettings) -> str:
     """Hash of the file and of what reads it: a new parser, heading pattern or language table
     reads it again."""
     reader = f"{PARSER_VERSION}|{'|'.join(settings.measures_headings)}|{settings.lexicon.digest}\n"
-    reader = reader.encode()
-    return hashlib.sha256(reader + data).hexdigest()
+    return hashlib.sha256(reader.encode() + data).hexdigest()
 
 
 def _unchanged(session: Session, key: str, digest: str) -> bool:
