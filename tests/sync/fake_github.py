@@ -295,13 +295,18 @@ class FakeGitHub:
     def _user(self, login: str) -> dict[str, Any]:
         user = copy.deepcopy(self._template["user"])
         user.update(login=login)
+        if not user.get("url"):  # the minimal template (no ../shared): links still point here
+            user.update(url=f"{self.base}/users/{login}", html_url=f"{self.web}/{login}")
         return user
 
     def _issue_template(self) -> dict[str, Any]:
         """The description's example issue, with the fields the recorded exchanges show GitHub
         sending that the example lacks (reactions, timeline_url, ...)."""
         if self.spec is None:
-            return copy.deepcopy(_MINIMAL_ISSUE)
+            minimal = copy.deepcopy(_MINIMAL_ISSUE)
+            login = minimal["user"]["login"]
+            minimal["user"].update(url=f"{self.base}/users/{login}", html_url=f"{self.web}/{login}")
+            return minimal
         example = self.spec.document["components"]["examples"]["issue"]["value"]
         template = copy.deepcopy(example.get("value", example))  # the examples wrap once more
         recorded = SHARED / "api" / "octokit-fixtures" / "paginate-issues.json"

@@ -96,6 +96,8 @@ class Fault:
     seen: int = 0  # matching requests so far
     hits: int = 0  # requests it acted on
     applied: threading.Event = field(default_factory=threading.Event, repr=False)
+    # a delayed write (apply_after) happens when this is set, if it is set before the delay ends
+    release: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
         if self.kill is not None:
@@ -427,8 +429,11 @@ class FakeServer(Generic[F]):
 
         def later() -> None:
             try:
-                if not self._stopping.wait(fault.apply_after or 0):
-                    self._apply(request, fault)
+                deadline = time.monotonic() + (fault.apply_after or 0)
+                while not fault.release.is_set() and time.monotonic() < deadline:
+                    if self._stopping.wait(0.05):
+                        return
+                self._apply(request, fault)
             finally:
                 self._done()
 

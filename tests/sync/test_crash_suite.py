@@ -437,11 +437,13 @@ def test_a_create_landing_after_the_window_is_closed_as_a_duplicate(
     with serve_github() as server:
         measures = write_postmortems(tmp_path / "pm", count=1, measures=3)
         run = Run(server, tmp_path, db_url, target_for(server, duplicates="close"))
-        server.add(apply_later(4.0, "POST", r"/issues$", nth=1))
+        held = apply_later(120.0, "POST", r"/issues$", nth=1)  # held until released below
+        server.add(held)
         assert run.sync().code == 1
         time.sleep(WINDOW + 0.2)
         assert run.sync().code == 0  # the window passed, no ticket found: sent again
-        server.wait_idle()  # the first one lands after all
+        held.release.set()  # the first one lands after all, whatever the machine's speed
+        server.wait_idle()
         report = run.sync()
         assert "duplicate" in report.out and report.code == 0, report.out + report.err
         fake: FakeGitHub = server.fake
