@@ -406,13 +406,14 @@ def test_late_applied_creates_make_no_duplicate(
     measures = write_postmortems(tmp_path / "pm", count=4, measures=3)
     run = Run(tracker, tmp_path, db_url, target_for(tracker, unconfirmed_wait_seconds=600))
     nth = 2 if isinstance(tracker.fake, FakeGitHub) else 1  # Jira: the one bulk of 12
-    if late.startswith("answer"):
-        fault = late_apply(3.0, "POST", creates(tracker), nth=nth)
-    else:
-        fault = apply_later(2.5, "POST", creates(tracker), nth=nth)
+    if late.startswith("answer"):  # 4 s against the client's 2 s timeout
+        fault = late_apply(4.0, "POST", creates(tracker), nth=nth)
+    else:  # reset at once, applied only when released below: no race with a slow machine
+        fault = apply_later(120.0, "POST", creates(tracker), nth=nth)
     tracker.add(fault)
     first = run.sync()
     assert first.code == 1 and "unconfirmed" in first.out, first.out + first.err
+    fault.release.set()
     tracker.wait_idle()  # the create lands now, long after the client gave up
     second = run.sync()
     assert second.code == 0, second.out + second.err
