@@ -34,11 +34,12 @@ class Comparison:
 
 
 def compare(items: Sequence[ParsedItem], snippets: Sequence[str]) -> Comparison:
-    """Pair each expected snippet with the first unpaired item whose text contains it."""
+    """Pair each expected snippet with the first unpaired item whose text starts with it (a
+    label is the first words of the measure's own text)."""
     result = Comparison()
     free = list(items)
     for snippet in snippets:
-        found = next((item for item in free if norm(snippet) in norm(item.text)), None)
+        found = next((item for item in free if norm(item.text).startswith(norm(snippet))), None)
         if found is None:
             result.missing.append(snippet)
         else:
@@ -49,10 +50,31 @@ def compare(items: Sequence[ParsedItem], snippets: Sequence[str]) -> Comparison:
 
 
 def same_ref(expected: str | None, got: str | None) -> bool:
-    """Refs agree when equal, or when one is the URL of the other's number (#12829)."""
+    """Refs agree when equal, or when one is the issue URL the other names: `#12829` and
+    `https://github.com/o/r/issues/12829`, `OPS-12` and `https://x.atlassian.net/browse/OPS-12`.
+    Prefix, project and number must agree exactly: `#2` is not `#12`, `ORD-77` is not `JIRA-77`."""
     if expected is None or got is None:
         return expected == got
     if expected == got:
         return True
-    number = re.search(r"(\d+)\D*$", expected)
-    return bool(number) and got.rstrip("/").endswith(number.group(1)) if number else False
+    want, have = _ref_key(expected), _ref_key(got)
+    if want is None or have is None:
+        return False
+    if "" in (want[0], have[0]):  # "#365" names an issue of the document's own repository
+        return want[1] == have[1]
+    return want == have
+
+
+def _ref_key(ref: str) -> tuple[str, str] | None:
+    """What a reference points at: (project or repository, number); None when it is neither."""
+    ref = ref.strip().rstrip("/")
+    if match := re.fullmatch(r"(?:https?://\S+/browse/)?([A-Z][A-Z0-9]+)-(\d+)", ref):
+        return match.group(1), match.group(2)
+    issue_url = r"https?://[^/]+/([\w./-]+?)(?:/-)?/(?:issues|pull|merge_requests)/(\d+)"
+    if match := re.fullmatch(issue_url, ref):
+        return match.group(1).lower(), match.group(2)
+    if match := re.fullmatch(r"([\w.-]+/[\w./-]+)[#!](\d+)", ref):  # org/repo#4, group/project!34
+        return match.group(1).lower(), match.group(2)
+    if match := re.fullmatch(r"[#!](\d+)", ref):
+        return "", match.group(1)  # this repository: a URL of any repository with it matches
+    return None

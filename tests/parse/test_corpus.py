@@ -65,3 +65,31 @@ def test_seed_postmortem_yields_its_five_measures() -> None:
     ]
     assert doc.incident.date is not None and doc.incident.date.isoformat() == "2023-08-18"
     assert doc.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("expected", "got", "same"),
+    [
+        ("#12", "#12", True),
+        ("#2", "#12", False),
+        ("OPS-12", "OPS-112", False),
+        ("ORD-77", "JIRA-77", False),
+        ("#365", "https://github.com/jupyterhub/mybinder.org-deploy/issues/365", True),
+        ("#365", "https://github.com/jupyterhub/mybinder.org-deploy/issues/3650", False),
+        ("acme/ops#4", "https://github.com/acme/ops/issues/4", True),
+        ("acme/ops#4", "https://github.com/acme/web/issues/4", False),
+        ("OPS-12", "https://acme.atlassian.net/browse/OPS-12", True),
+        ("!1251", "https://gitlab.com/gitlab-org/omnibus-gitlab/merge_requests/1251", True),
+        (None, "#12", False),
+    ],
+)
+def test_scoring_compares_references_exactly(expected: str | None, got: str, same: bool) -> None:
+    assert same_ref(expected, got) is same
+
+
+def test_scoring_matches_labels_at_the_start_of_the_text() -> None:
+    from tracker.model import ParsedItem
+
+    item = ParsedItem(text="Junk before: Add an alert on disk", section="s", line=1)
+    assert compare([item], ["Add an alert"]).missing == ["Add an alert"]
+    assert compare([item], ["Junk before: Add"]).exact
