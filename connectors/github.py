@@ -294,9 +294,15 @@ class GitHubConnector:
 
 
 def _message(exc: GithubException) -> str:
+    """GitHub's message, with the fields a 422 names ("Validation Failed: assignees invalid")."""
     data = exc.data
     if isinstance(data, dict) and data.get("message"):
-        return str(data["message"])
+        details = [
+            " ".join(str(e.get(k)) for k in ("field", "code", "message") if e.get(k))
+            for e in data.get("errors") or []
+            if isinstance(e, dict)
+        ]
+        return str(data["message"]) + (f": {'; '.join(details)}" if details else "")
     return str(data or "")[:200]
 
 

@@ -67,6 +67,8 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.log: list[tuple[str, str]] = []
         self.issues_enabled = True
+        self.deleted: set[int] = set()  # numbers of issues deleted: GitHub answers 410 Gone
+        self.assignable: set[str] | None = None  # logins that may be assigned; None: any
         self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         self._template = self._issue_template()
         if mock is not None:
@@ -97,6 +99,30 @@ class FakeGitHub:
             self.issues[number].update(
                 state="open", state_reason="reopened", closed_at=None, updated_at=self.tick()
             )
+
+    def delete(self, number: int) -> None:
+        """An admin deletes the issue: reading it answers 410, as GitHub does."""
+        with self.lock:
+            del self.issues[number]
+            self.deleted.add(number)
+
+    def open_pull_request(self, title: str, body: str, labels: list[str]) -> int:
+        """A pull request: the issues listing returns it too, with a `pull_request` object."""
+        with self.lock:
+            _status, issue, _ = self._create({"title": title, "body": body, "labels": labels})
+            number = int(issue["number"])
+            web = f"{self.web}/{self.repo}/pull/{number}"
+            issue.update(
+                html_url=web,
+                pull_request={
+                    "url": f"{self.base}/repos/{self.repo}/pulls/{number}",
+                    "html_url": web,
+                    "diff_url": f"{web}.diff",
+                    "patch_url": f"{web}.patch",
+                    "merged_at": None,
+                },
+            )
+            return number
 
     def edit(self, number: int, **fields: Any) -> None:
         with self.lock:
@@ -212,7 +238,29 @@ class FakeGitHub:
         return 200, chunk, headers
 
     def _create(self, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
-        number = max([0, *self.issues]) + 1
+        refused = [
+            login
+            for login in data.get("assignees", [])
+            if self.assignable is not None and login not in self.assignable
+        ]
+        if refused:  # GitHub's answer to a login it will not assign
+            return (
+                422,
+                {
+                    "message": "Validation Failed",
+                    "errors": [
+                        {
+                            "value": refused[0],
+                            "resource": "Issue",
+                            "field": "assignees",
+                            "code": "invalid",
+                        }
+                    ],
+                    "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue",
+                },
+                {},
+            )
+        number = max([0, *self.issues, *self.deleted]) + 1
         stamp = self.tick()
         issue = copy.deepcopy(self._template)
         api = f"{self.base}/repos/{self.repo}/issues/{number}"
@@ -238,13 +286,17 @@ class FakeGitHub:
         return 201, issue, {}
 
     def _get(self, number: int) -> tuple[int, Any, dict[str, str]]:
+        if number in self.deleted:
+            return 410, {"message": "This issue was deleted"}, {}
         if number not in self.issues:
             return 404, {"message": "Not Found"}, {}
         return 200, self.issues[number], {}
 
     def _update(self, number: int, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
-        if number not in self.issues:
+        if number in self.deleted:
             return 410, {"message": "This issue was deleted"}, {}
+        if number not in self.issues:
+            return 404, {"message": "Not Found"}, {}
         issue = self.issues[number]
         for name in ("title", "body"):
             if name in data:

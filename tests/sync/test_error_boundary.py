@@ -90,6 +90,7 @@ JIRA_CALLS = {
 
 
 JIRA = "https://acme.atlassian.net"
+READS = {"list", "get", "check", "find"}
 
 
 def _jira(mock: responses.RequestsMock, status: int, **answer: object) -> JiraConnector:
@@ -125,21 +126,30 @@ def test_jira_failures_become_track_errors(status: int, call: str) -> None:
 @pytest.mark.parametrize("status", [200, 502])
 @pytest.mark.parametrize("call", sorted(GITHUB_CALLS))
 def test_github_answers_that_are_not_json(status: int, call: str) -> None:
-    """A proxy's HTML page where GitHub's JSON should be."""
+    """A proxy's HTML page where GitHub's JSON should be: a read never returns as if empty."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         _answer_github(mock, status=status, body="<html>proxy</html>", content_type="text/html")
-        with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
-            GITHUB_CALLS[call](_github())
+        if call in READS:
+            with pytest.raises(errors.TrackError):
+                GITHUB_CALLS[call](_github())
+        else:
+            with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
+                GITHUB_CALLS[call](_github())
 
 
 @pytest.mark.parametrize("status", [200, 502])
 @pytest.mark.parametrize("call", sorted(JIRA_CALLS))
 def test_jira_answers_that_are_not_json(status: int, call: str) -> None:
-    """A proxy's HTML page where Jira's JSON should be."""
+    """A proxy's HTML page where Jira's JSON should be: a search that gets one fails, it never
+    returns no issues (which would read as "nothing changed")."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         connector = _jira(mock, status, body="<html>proxy</html>", content_type="text/html")
-        with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
-            JIRA_CALLS[call](connector)
+        if call in READS:
+            with pytest.raises(errors.TrackError):
+                JIRA_CALLS[call](connector)
+        else:
+            with contextlib.suppress(errors.TrackError):  # anything else escaping fails the test
+                JIRA_CALLS[call](connector)
 
 
 @pytest.mark.parametrize("status", [401, 403, 404, 500, 503])

@@ -265,7 +265,7 @@ def test_deleted_issue_is_reported_and_the_rest_synced(
     github: FakeGitHub, run, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     sync(run)
-    del github.issues[1]
+    github.delete(1)  # GitHub then answers 410 Gone for it
     doc = tmp_path / "pm" / "checkout.md"
     doc.write_text(
         doc.read_text().replace("2%", "1%").replace("payment provider", "payments provider")
@@ -507,3 +507,44 @@ def test_sync_warns_about_files_it_reads_whose_measures_the_parser_cannot_find(
         }
     ]
     assert json.loads(run("sync", "--format", "json").out)["files"]["warnings"] == []
+
+
+def test_pull_requests_in_the_listing_are_never_taken_for_issues(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    """GitHub lists pull requests among issues. One carrying the tool label and a copy of a
+    ticket's marker (pasted into its description) is neither adopted nor a duplicate."""
+    sync(run)
+    copied = github.issues[1]["body"]
+    github.open_pull_request("Fix the alert", copied, ["postmortem-action"])
+    counts = summary(run)
+    assert (counts["adopted"], counts["duplicate"], counts["orphan"]) == (0, 0, 0)
+    assert len([i for i in github.issues.values() if "pull_request" not in i]) == 3
+
+
+def test_an_owner_github_will_not_assign_gets_an_unassigned_issue(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    github.assignable = {"someone-else"}  # dana-gh may not be assigned in this repository
+    result = sync(run)
+    assert result.code == 0, result.err
+    alert = next(i for i in github.issues.values() if "Alert" in i["title"])
+    assert alert["assignees"] == []
+    posts = [path for method, path in github.log if method == "POST"]
+    assert len(posts) == 4  # the refused create, sent again without the assignee, and two more
+
+
+def test_a_spent_rate_limit_waits_until_its_reset_not_a_guess(
+    github: FakeGitHub, run, sleeps: list[float]
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    reset = int(time.time()) + 20  # within max_wait_seconds (30): waited out
+    github.faults.append(
+        Fault(
+            "POST",
+            r"/issues$",
+            status=403,
+            headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+            message="API rate limit exceeded for user ID 1.",
+        )
+    )
+    assert sync(run).code == 0
+    assert any(12 <= wait <= 22 for wait in sleeps), sleeps  # until the reset, not a guess
+    assert 60.0 not in sleeps

@@ -187,9 +187,12 @@ def test_missing_required_field_fails_before_any_create(
     assert jira.issues[by_summary(jira, "Alert")]["fields"]["customfield_10551"] == "sre"
 
 
+@pytest.mark.parametrize("answer", [201, 400])
 def test_bulk_partial_failure_records_the_created_and_reports_the_failed(
-    jira: FakeJira, run
+    jira: FakeJira, run, answer: int
 ) -> None:  # type: ignore[no-untyped-def]
+    """The description answers 201 when some elements were created; real instances 400."""
+    jira.partial_status = answer
     jira.reject_summaries = {"circuit breaker"}
     result = run("sync")
     assert result.code == 1
