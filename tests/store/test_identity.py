@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from tracker.store.database import Store
+from tracker.store.identity import SIMILAR_ENOUGH, fingerprint, match_items
 from tracker.store.ingest import IngestReport, ingest_paths
 from tracker.store.schema import ActionItem, Incident, ItemEvent, SourceFile
 
@@ -227,3 +230,84 @@ def test_failed_file_leaves_the_others_intact(store: Store, doc: Path) -> None:
     report = ingest(store, doc.parent)
     assert [f.outcome for f in report.files] == ["failed", "unchanged"]
     assert uids(store) == before
+
+
+# -- the rule at its edges: the matching itself, without a database --------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    name: str
+    text: str
+    position: int
+    explicit_id: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.text)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    explicit_id: str | None = None
+
+
+def paired(parsed: list[Parsed], stored: list[Stored]) -> dict[int, str]:
+    return {index: known.name for index, known in match_items(parsed, stored).pairs}
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, fingerprint(a), fingerprint(b), autojunk=False).ratio()
+
+
+def test_a_measure_replaced_by_a_different_one_is_a_new_item() -> None:
+    """Shared words are not the same promise: a replacement that is only loosely alike (about
+    half its letters in common) is a new item, and the old one is gone."""
+    old = "Add alerting on Redis memory usage for the cache cluster"
+    new = "Add a load test of the payment service before each release"
+    assert 0.3 < similarity(old, new) < SIMILAR_ENOUGH  # the edge this test sits on
+    result = match_items([Parsed(new)], [Stored("old", old, 0)])
+    assert (result.pairs, result.new, [k.name for k in result.gone]) == ([], [0], ["old"])
+
+
+def test_a_reworded_measure_keeps_its_item() -> None:
+    old = "Write a runbook for failing over the cache cluster"
+    new = "Write a runbook for failing over the Redis cache cluster quickly"
+    assert SIMILAR_ENOUGH <= similarity(old, new) < 0.9
+    assert paired([Parsed(new)], [Stored("old", old, 0)]) == {0: "old"}
+
+
+def test_the_same_words_twice_keep_their_own_items_by_position() -> None:
+    """Two measures written alike (one per service, say): each keeps the item nearest its place,
+    also when a measure is added below them."""
+    stored = [
+        Stored("first", "Restart the consumer", 0),
+        Stored("middle", "Alert on lag", 1),
+        Stored("second", "Restart the consumer", 2),
+    ]
+    parsed = [*(Parsed(k.text) for k in stored), Parsed("Add a dashboard")]
+    assert paired(parsed, stored) == {0: "first", 1: "middle", 2: "second"}
+
+
+def test_similar_text_pairs_with_the_nearest_of_two_alike_items() -> None:
+    stored = [Stored("top", "Alert on queue age", 0), Stored("bottom", "Alert on queue age", 5)]
+    parsed = [Parsed("x"), Parsed("y"), Parsed("z"), Parsed("w"), Parsed("Alert on queue ages")]
+    assert paired(parsed, stored) == {4: "bottom"}
+
+
+def test_an_explicit_id_wins_over_the_same_text() -> None:
+    """Ids swapped between two texts: each item follows its id, not its old words."""
+    stored = [Stored("a", "Alpha measure text", 0, "a"), Stored("b", "Beta measure text", 1, "b")]
+    parsed = [Parsed("Alpha measure text", "b"), Parsed("Beta measure text", "a")]
+    assert paired(parsed, stored) == {0: "b", 1: "a"}
+
+
+def test_an_item_whose_id_the_document_still_uses_is_not_taken_by_its_old_text() -> None:
+    """Two stored items share an id (a copy-paste): the id pairs with the first; the second,
+    still claimed by the id in the document, is not given to a new line with its words."""
+    stored = [Stored("one", "Rotate the keys", 0, "k"), Stored("two", "Renew the cert", 1, "k")]
+    parsed = [Parsed("Rotate the keys now", "k"), Parsed("Renew the cert")]
+    result = match_items(parsed, stored)
+    assert [(i, k.name) for i, k in result.pairs] == [(0, "one")]
+    assert result.new == [1]

@@ -12,10 +12,14 @@ from tracker.errors import AmbiguousWrite, ItemRejected, TicketGone
 
 @dataclass
 class Clock:
+    """This machine's clock. `step` is how far it moves on each reading: 0 gives the same
+    instant again, as a coarse clock or a fast machine does."""
+
     now: dt.datetime = dt.datetime(2024, 9, 1, 12, 0, tzinfo=dt.UTC)
+    step: dt.timedelta = dt.timedelta(seconds=1)
 
     def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(seconds=1)
+        self.now += self.step
         return self.now
 
 
@@ -24,9 +28,14 @@ class FakeTracker:
     flavor = "markdown"
     batch_size = 1
 
-    def __init__(self, clock: Clock, target: str = "fake") -> None:
+    def __init__(
+        self, clock: Clock, target: str = "fake", tool_label: str = "postmortem-action"
+    ) -> None:
         self.target = target
+        self.tool_label = tool_label  # the listing shows only tickets carrying it, as a real one
         self.clock = clock
+        self.skew = dt.timedelta(0)  # how far the tracker's clock is from this machine's
+        self.listings: list[dt.datetime | None] = []  # the `since` of every listing asked for
         self.issues: dict[str, RemoteIssue] = {}
         self.comments: dict[str, list[str]] = {}
         self.requests = RequestCount()
@@ -36,9 +45,13 @@ class FakeTracker:
         self.created_at: dict[str, dt.datetime] = {}
         self.deleted: set[str] = set()
 
+    def now(self) -> dt.datetime:
+        """The tracker's clock: this machine's, off by `skew`."""
+        return self.clock() + self.skew
+
     # people, acting in the tracker
     def close(self, key: str, reason: str = "completed") -> None:
-        self._set(key, state="closed", state_reason=reason, closed_at=self.clock())
+        self._set(key, state="closed", state_reason=reason, closed_at=self.now())
 
     def reopen(self, key: str) -> None:
         self._set(key, state="open", state_reason="reopened", closed_at=None)
@@ -54,7 +67,7 @@ class FakeTracker:
 
     def add(self, key: str, title: str, body: str) -> RemoteIssue:
         """An issue a person made, without the tool's label or marker."""
-        now = self.clock()
+        now = self.now()
         self.issues[key] = RemoteIssue(
             key=key,
             url=f"https://tracker.example/issues/{key}",
@@ -71,7 +84,7 @@ class FakeTracker:
         """A person (or an older tool) makes another issue with the same body."""
         original = self.issues[key]
         new = str(len(self.issues) + len(self.deleted) + 1)
-        now = self.clock()
+        now = self.now()
         self.issues[new] = replace(
             original, key=new, url=original.url.rsplit("/", 1)[0] + f"/{new}", updated_at=now
         )
@@ -79,15 +92,17 @@ class FakeTracker:
         return new
 
     def _set(self, key: str, **fields: object) -> None:
-        self.issues[key] = replace(self.issues[key], updated_at=self.clock(), **fields)  # type: ignore[arg-type]
+        self.issues[key] = replace(self.issues[key], updated_at=self.now(), **fields)  # type: ignore[arg-type]
 
     # the contract
     def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
+        self.listings.append(since)
         self.requests.reads += 1 + max(0, (len(self.issues) - 1) // 100)
         found = [
             i
             for i in self.issues.values()
-            if since is None or (i.updated_at and i.updated_at >= since)
+            if self.tool_label in i.labels
+            and (since is None or (i.updated_at and i.updated_at >= since))
         ]
         return iter(
             sorted(found, key=lambda i: i.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC))
@@ -117,7 +132,7 @@ class FakeTracker:
             self.held.append(ticket)
             raise AmbiguousWrite("fake: no answer to the create within the timeout")
         key = str(len(self.issues) + len(self.deleted) + 1)
-        now = self.clock()
+        now = self.now()
         issue = RemoteIssue(
             key=key,
             url=f"https://tracker.example/issues/{key}",
@@ -154,7 +169,7 @@ class FakeTracker:
         if change.labels is not None:
             fields["labels"] = tuple(change.labels)
         if change.close_as is not None:
-            fields.update(state="closed", state_reason=change.close_as, closed_at=self.clock())
+            fields.update(state="closed", state_reason=change.close_as, closed_at=self.now())
         self._set(key, **fields)
         return self.issues[key]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,7 @@ def test_second_sync_changes_nothing_and_costs_one_request(
 ) -> None:
     sync(store, tracker, clock, root)
     before = dict(tracker.issues)
-    clock.now += __import__("datetime").timedelta(minutes=5)
+    clock.now += dt.timedelta(minutes=5)
     report = sync(store, tracker, clock, root)
     assert report.changes == [] and report.unchanged == 3
     assert tracker.requests.total == 1
@@ -362,3 +363,127 @@ def test_ticking_the_postmortem_closes_the_ticket_without_flapping(
         ).all()
     assert item.status == "done"
     assert [tuple(k) for k in kinds] == [("open", "done")]
+
+
+# -- edges the engine must hold (each test kills a change to the engine's code) ---------------
+
+
+def tick(root: Path, words: str) -> None:
+    doc = root / "queue.md"
+    doc.write_text(doc.read_text().replace(f"- {words}", f"- [x] {words}"))
+
+
+def test_a_ticket_touched_while_its_measure_is_ticked_is_closed_not_reopened(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The ticket is listed (a person commented on it) while still open, and the postmortem's
+    box is ticked: the postmortem wins, the ticket is closed, the measure stays done."""
+    sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    tracker.edit(load.key, body=(load.body or "") + "\n\nOn it. (the on-call)")
+    tick(root, "Load-test consumers")
+    report = sync(store, tracker, clock, root)
+    assert report.count("reopened") == 0
+    assert tracker.issues[load.key].state == "closed"
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Load-test%"))).one()
+        assert item.status == "done"
+
+
+def test_the_next_listing_starts_after_this_runs_own_writes(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """A run that wrote reads the tracker again: the next run lists from the last change the
+    tracker reported, not from where this run began (which would list its own writes again)."""
+    sync(store, tracker, clock, root)
+    clock.now += dt.timedelta(minutes=5)
+    sync(store, tracker, clock, root)
+    latest = max(i.updated_at for i in tracker.issues.values() if i.updated_at)
+    assert tracker.listings[-1] == latest
+
+
+def test_a_change_a_person_makes_during_a_run_is_read_by_that_run(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    real_create = tracker.create_one
+    created: list[RemoteIssue] = []
+
+    def create_while_a_person_closes_the_first(*, ticket: NewTicket) -> RemoteIssue:
+        if created:
+            tracker.close(created[0].key, "completed")
+        created.append(real_create(ticket=ticket))
+        return created[-1]
+
+    tracker.create_one = create_while_a_person_closes_the_first  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert report.count("done") == 1
+    with store.session() as session:
+        assert (
+            session.scalar(select(ActionItem.status).where(ActionItem.text.like("Alert on queue%")))
+            == "done"
+        )
+
+
+def test_a_ticket_a_person_already_closed_is_not_closed_again(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    tracker.close(load.key, "completed")
+    closed = tracker.issues[load.key]
+    tick(root, "Load-test consumers")
+    sync(store, tracker, clock, root)
+    assert tracker.issues[load.key].closed_at == closed.closed_at  # no second close written
+    assert tracker.issues[load.key].state_reason == "completed"
+
+
+def test_a_removed_measure_whose_ticket_is_closed_gets_no_comment(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    tracker.close(load.key, "completed")
+    sync(store, tracker, clock, root)
+    (root / "queue.md").write_text(
+        DOC.replace("- Load-test consumers before each release @bob\n", "")
+    )
+    report = sync(store, tracker, clock, root, cfg=config(close_removed=True))
+    assert report.count("closed") == 0
+    assert load.key not in tracker.comments
+    assert tracker.issues[load.key].state_reason == "completed"
+
+
+def test_a_create_answered_late_is_found_though_the_trackers_clock_is_behind(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The create got no answer but was applied; the tracker stamps it by its own clock, two
+    minutes behind this machine's. Looking for it reaches back far enough to find it, so it is
+    recorded now, not left unconfirmed and not sent again."""
+    tracker.skew = -dt.timedelta(minutes=2)
+    tracker.fail_next_create_after_applying = True
+    report = sync(store, tracker, clock, root)
+    assert report.count("created") == 3 and report.count("unconfirmed") == 0
+    assert len(tracker.issues) == 3
+
+
+@pytest.mark.parametrize("step", [0, 1], ids=["same-instant", "one-second"])
+def test_the_lifecycle_holds_when_the_clock_gives_one_instant_twice(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, step: int
+) -> None:
+    """Create, complete in the tracker, reopen, tick in the postmortem: the same outcome when
+    every timestamp is the same instant (a coarse clock) as when each differs."""
+    clock.step = dt.timedelta(seconds=step)
+    assert sync(store, tracker, clock, root).count("created") == 3
+    alert = issue_for(tracker, "Alert")
+    tracker.close(alert.key, "completed")
+    assert sync(store, tracker, clock, root).count("done") == 1
+    tracker.reopen(alert.key)
+    assert sync(store, tracker, clock, root).count("reopened") == 1
+    tick(root, "Load-test consumers")
+    report = sync(store, tracker, clock, root)
+    assert report.count("reopened") == 0
+    assert tracker.issues[issue_for(tracker, "Load-test").key].state == "closed"
+    assert sync(store, tracker, clock, root).changes == []
+    with store.session() as session:
+        statuses = dict(session.execute(select(ActionItem.text, ActionItem.status)).all())
+    assert sorted(statuses.values()) == ["done", "done", "open"]
