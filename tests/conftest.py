@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,10 +70,13 @@ def _postgres_schema_url(base: str, schema: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a schema of its own on the real PostgreSQL."""
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes fresh, empty databases of one kind: SQLite files, or schemas of their own on the
+    real PostgreSQL (dropped afterwards). Tests that need "another database" (a lost one
+    replaced) call it twice."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'track.db'}"
+        names = (f"track{n or ''}.db" for n in range(1_000_000))  # track.db, track1.db, ...
+        yield lambda: f"sqlite:///{tmp_path / next(names)}"
         return
     import os
     import uuid
@@ -83,16 +86,28 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         pytest.skip(f"set {POSTGRES_ENV} (as .ci/run does) to run the store tests on PostgreSQL")
     from sqlalchemy import create_engine, text
 
-    schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    schemas: list[str] = []
+
+    def make() -> str:
+        schemas.append("t_" + uuid.uuid4().hex[:12])
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schemas[-1]}"))
+        return _postgres_schema_url(base, schemas[-1])
+
     try:
-        yield _postgres_schema_url(base, schema)
+        yield make
     finally:
         with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            for schema in schemas:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def db_url(new_database: Callable[[], str]) -> str:
+    """A fresh, empty database: a SQLite file (track.db), or a schema on the real PostgreSQL."""
+    return new_database()
 
 
 @pytest.fixture

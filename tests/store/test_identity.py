@@ -296,11 +296,49 @@ def test_similar_text_pairs_with_the_nearest_of_two_alike_items() -> None:
     assert paired(parsed, stored) == {4: "bottom"}
 
 
+def runtime(text: str) -> str:
+    """The same characters in a new string object, as text read from a file or a database."""
+    return "".join(list(text))
+
+
 def test_an_explicit_id_wins_over_the_same_text() -> None:
     """Ids swapped between two texts: each item follows its id, not its old words."""
-    stored = [Stored("a", "Alpha measure text", 0, "a"), Stored("b", "Beta measure text", 1, "b")]
-    parsed = [Parsed("Alpha measure text", "b"), Parsed("Beta measure text", "a")]
-    assert paired(parsed, stored) == {0: "b", 1: "a"}
+    stored = [
+        Stored("first", "Alpha measure text", 0, "runbook"),
+        Stored("second", "Beta measure text", 1, "alert"),
+    ]
+    parsed = [
+        Parsed("Alpha measure text", runtime("alert")),
+        Parsed("Beta measure text", runtime("runbook")),
+    ]
+    assert paired(parsed, stored) == {0: "second", 1: "first"}
+
+
+def test_an_item_whose_id_the_document_dropped_pairs_by_its_text() -> None:
+    stored = [Stored("cert", "Renew the cert", 0, "cert-1"), Stored("keys", "Rotate keys", 1)]
+    parsed = [Parsed("Renew the cert"), Parsed("Rotate keys", runtime("keys-1"))]
+    assert paired(parsed, stored) == {0: "cert", 1: "keys"}
+
+
+def test_a_rewording_exactly_at_the_threshold_keeps_its_item() -> None:
+    assert similarity("abcde", "abcxy") == SIMILAR_ENOUGH
+    assert paired([Parsed("abcxy")], [Stored("old", "abcde", 0)]) == {0: "old"}
+
+
+def test_a_long_measure_whose_clauses_are_reordered_keeps_its_item() -> None:
+    """Long texts compare letter by letter too (no heuristic that drops common letters)."""
+    old = (
+        "Add alerting on the replication lag of every PostgreSQL replica in the payments "
+        "cluster, page the database on-call when the lag exceeds thirty seconds for five "
+        "minutes, and document in the runbook how to tell a slow replica from a stuck one and "
+        "when to rebuild it"
+    )
+    new = (
+        "Page the database on-call when the replication lag of any PostgreSQL replica in the "
+        "payments cluster exceeds thirty seconds for five minutes, and document in the runbook "
+        "how to tell a slow replica from a stuck one and when to rebuild it"
+    )
+    assert paired([Parsed(new)], [Stored("old", old, 0)]) == {0: "old"}
 
 
 def test_an_item_whose_id_the_document_still_uses_is_not_taken_by_its_old_text() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,8 +26,8 @@ date: 2024-08-20
 
 
 @pytest.fixture
-def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'track.db'}")
+def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[FakeGitHub]:
+    monkeypatch.setenv("TRACK_DATABASE_URL", db_url)
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
     (tmp_path / "pm").mkdir()
     (tmp_path / "pm" / "checkout.md").write_text(DOC)
@@ -130,11 +131,15 @@ def test_completion_not_planned_and_reopen_come_back(github: FakeGitHub, run) ->
 
 
 def test_lost_database_adopts_every_issue(
-    github: FakeGitHub, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    github: FakeGitHub,
+    run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: Callable[[], str],
 ) -> None:  # type: ignore[no-untyped-def]
     sync(run)
     github.close(1)
-    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("TRACK_DATABASE_URL", new_database())
     counts = summary(run)
     assert (counts["created"], counts["adopted"]) == (0, 3)
     assert len(github.issues) == 3
@@ -215,13 +220,17 @@ def test_exhausted_budget_stops_cleanly_and_resumes(
 
 
 def test_pagination_beyond_a_hundred_issues(
-    github: FakeGitHub, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    github: FakeGitHub,
+    run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: Callable[[], str],
 ) -> None:  # type: ignore[no-untyped-def]
     many = "".join(f"- Measure number {n} for the big incident\n" for n in range(250))
     (tmp_path / "pm" / "big.md").write_text(f"---\nid: BIG\n---\n## Action items\n{many}")
     sync(run)
     assert len(github.issues) == 253
-    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("TRACK_DATABASE_URL", new_database())
     before = github.requests_made()
     counts = summary(run)
     assert (counts["created"], counts["adopted"]) == (0, 253)
@@ -335,12 +344,22 @@ def test_json_summary_counts(github: FakeGitHub, run) -> None:  # type: ignore[n
 
 
 def test_a_second_sync_on_the_same_database_stops_with_a_message(
-    github: FakeGitHub, run, tmp_path: Path
+    github: FakeGitHub, run, tmp_path: Path, db_url: str
 ) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite the lock is a file beside the database; on PostgreSQL an advisory lock."""
     import fcntl
 
-    with (tmp_path / "track.db.sync-lock").open("a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # as another `track sync` holds it
+    from tracker.store.database import open_store
+    from tracker.sync.lock import sync_lock
+
+    with contextlib.ExitStack() as held:
+        if db_url.startswith("sqlite"):
+            lock_file = held.enter_context((tmp_path / "track.db.sync-lock").open("a"))
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # as another `track sync` holds it
+        else:
+            other = open_store(db_url)  # another `track sync`, on its own connection
+            held.callback(other.close)
+            held.enter_context(sync_lock(other))
         result = sync(run)
     assert result.code == 75  # EX_TEMPFAIL: cron and CI can tell an overlap from a failure
     assert result.err.count("\n") == 1

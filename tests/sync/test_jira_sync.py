@@ -4,7 +4,7 @@ OpenAPI description."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,10 +36,13 @@ def write_config(folder: Path, **target: object) -> None:
 
 @pytest.fixture(params=["cloud", "datacenter"])
 def jira(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
 ) -> Iterator[FakeJira]:
     cloud = request.param == "cloud"
-    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'track.db'}")
+    monkeypatch.setenv("TRACK_DATABASE_URL", db_url)
     monkeypatch.setenv("JIRA_EMAIL", "bot@acme.com")
     monkeypatch.setenv("JIRA_API_TOKEN", "t0ken")
     (tmp_path / "pm").mkdir()
@@ -116,12 +119,16 @@ def test_edit_completion_wont_do_and_reopen(jira: FakeJira, run, tmp_path: Path)
 
 
 def test_lost_database_adopts_by_the_issue_property(
-    jira: FakeJira, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    jira: FakeJira,
+    run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: Callable[[], str],
 ) -> None:  # type: ignore[no-untyped-def]
     many = "".join(f"- Measure number {n} of the big incident\n" for n in range(110))
     (tmp_path / "pm" / "big.md").write_text(f"---\nid: BIG\n---\n## Action items\n{many}")
     run("sync")
-    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("TRACK_DATABASE_URL", new_database())
     before = jira.requests_made()
     counts = summary(run)
     assert (counts["created"], counts["adopted"]) == (0, 113)
