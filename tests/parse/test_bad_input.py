@@ -88,7 +88,16 @@ def test_folder_without_markdown_exits_2(tmp_path: Path, run) -> None:  # type: 
     assert_one_line_error(result.err, str(tmp_path), "no markdown files")
 
 
-def test_unreadable_file_is_reported(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_file_is_reported_and_the_others_still_read(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.md").write_bytes(b"\xff\xfe\x00binary")
+    (tmp_path / "good.md").write_text(GOOD)
+    result = run("parse", "bad.md", "good.md", "--format", "json")
+    assert result.code == 1
+    assert_one_line_error(result.err, "bad.md", "not a text file")
+    assert len(json.loads(result.out)) == 1  # good.md is still read
+
+
+def test_a_folder_named_like_a_markdown_file_is_read_as_a_folder(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "dir.md"
     folder.mkdir()
     (folder / "inner.md").write_text(GOOD)
