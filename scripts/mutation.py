@@ -196,6 +196,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="mutants per group, drawn at random")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, help="folder for configs and session databases")
+    parser.add_argument(
+        "--report", action="store_true", help="score the sessions in --work again; run nothing"
+    )
     args = parser.parse_args()
     unknown = [name for name in args.groups if name not in GROUPS]
     if unknown:
@@ -203,9 +206,12 @@ def main() -> None:
     args.groups = args.groups or list(GROUPS)
     work = args.work or Path(tempfile.mkdtemp(prefix="track-mutation-"))
     work.mkdir(parents=True, exist_ok=True)
-    scores = {
-        name: run_group(name, GROUPS[name], work, args.sample, args.seed) for name in args.groups
-    }
+    if args.report:
+        scores = {
+            n: score(work / f"{n}.sqlite") for n in args.groups if (work / f"{n}.sqlite").exists()
+        }
+    else:
+        scores = {n: run_group(n, GROUPS[n], work, args.sample, args.seed) for n in args.groups}
     print(f"\n{'group':<12}{'killed':>8}{'survived':>10}{'score':>8}  95% interval")
     for name, s in scores.items():
         low, high = s.interval()

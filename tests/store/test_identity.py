@@ -290,6 +290,19 @@ def test_the_same_words_twice_keep_their_own_items_by_position() -> None:
     assert paired(parsed, stored) == {0: "first", 1: "middle", 2: "second"}
 
 
+def test_when_one_of_two_alike_measures_is_deleted_the_other_keeps_its_item() -> None:
+    stored = [
+        Stored("first", "Restart the consumer", 0),
+        Stored("b", "Alert on lag", 1),
+        Stored("c", "Add a dashboard", 2),
+        Stored("last", "Restart the consumer", 3),
+    ]
+    parsed = [Parsed("Alert on lag"), Parsed("Add a dashboard"), Parsed("Restart the consumer")]
+    result = match_items(parsed, stored)
+    assert {i: k.name for i, k in result.pairs} == {0: "b", 1: "c", 2: "last"}
+    assert [k.name for k in result.gone] == ["first"]
+
+
 def test_similar_text_pairs_with_the_nearest_of_two_alike_items() -> None:
     stored = [Stored("top", "Alert on queue age", 0), Stored("bottom", "Alert on queue age", 5)]
     parsed = [Parsed("x"), Parsed("y"), Parsed("z"), Parsed("w"), Parsed("Alert on queue ages")]
@@ -327,13 +340,13 @@ def test_a_rewording_exactly_at_the_threshold_keeps_its_item() -> None:
 
 def test_a_long_measure_whose_clauses_are_reordered_keeps_its_item() -> None:
     """Long texts compare letter by letter too (no heuristic that drops common letters)."""
-    old = (
+    new = (
         "Add alerting on the replication lag of every PostgreSQL replica in the payments "
         "cluster, page the database on-call when the lag exceeds thirty seconds for five "
         "minutes, and document in the runbook how to tell a slow replica from a stuck one and "
         "when to rebuild it"
     )
-    new = (
+    old = (
         "Page the database on-call when the replication lag of any PostgreSQL replica in the "
         "payments cluster exceeds thirty seconds for five minutes, and document in the runbook "
         "how to tell a slow replica from a stuck one and when to rebuild it"
@@ -345,7 +358,7 @@ def test_an_item_whose_id_the_document_still_uses_is_not_taken_by_its_old_text()
     """Two stored items share an id (a copy-paste): the id pairs with the first; the second,
     still claimed by the id in the document, is not given to a new line with its words."""
     stored = [Stored("one", "Rotate the keys", 0, "k"), Stored("two", "Renew the cert", 1, "k")]
-    parsed = [Parsed("Rotate the keys now", "k"), Parsed("Renew the cert")]
+    parsed = [Parsed("Rotate the keys now", runtime("k")), Parsed("Renew the cert")]
     result = match_items(parsed, stored)
     assert [(i, k.name) for i, k in result.pairs] == [(0, "one")]
     assert result.new == [1]
