@@ -53,6 +53,7 @@ GROUPS = {
     "sections": Group(
         ("tracker.parse.sections",),
         (
+            "tests/parse/test_section_edges.py",
             "tests/parse/test_structure.py",
             "tests/parse/test_styles.py",
             "tests/parse/test_corpus.py",
@@ -63,7 +64,11 @@ GROUPS = {
             f"tracker.sync.{name}"
             for name in ("engine", "listing", "planning", "applying", "values", "ticket")
         ),
-        ("tests/sync/test_sync_engine.py", "tests/sync/test_sync_safety.py"),
+        (
+            "tests/sync/test_ticket.py",
+            "tests/sync/test_sync_engine.py",
+            "tests/sync/test_sync_safety.py",
+        ),
     ),
     "connectors": Group(
         ("tracker.connectors.github", "tracker.connectors.jira", "tracker.connectors.retry"),

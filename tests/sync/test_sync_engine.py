@@ -487,3 +487,45 @@ def test_the_lifecycle_holds_when_the_clock_gives_one_instant_twice(
     with store.session() as session:
         statuses = dict(session.execute(select(ActionItem.text, ActionItem.status)).all())
     assert sorted(statuses.values()) == ["done", "done", "open"]
+
+
+def test_completion_is_dated_when_the_ticket_was_closed_not_last_touched(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """A comment after closing moves the ticket's update time; the measure was done when the
+    ticket was closed (what the report's completions per week count)."""
+    sync(store, tracker, clock, root)
+    alert = issue_for(tracker, "Alert")
+    tracker.close(alert.key, "completed")
+    closed_at = tracker.issues[alert.key].closed_at
+    clock.now += dt.timedelta(days=3)
+    tracker.edit(alert.key, body=(alert.body or "") + "\n\nVerified in production.")
+    sync(store, tracker, clock, root)
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Alert%"))).one()
+        done_at = session.scalar(
+            select(ItemEvent.at).where(ItemEvent.item_id == item.id, ItemEvent.new_status == "done")
+        )
+    assert done_at is not None and closed_at is not None
+    assert done_at.replace(tzinfo=None) == closed_at.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("lead", range(1, 9))
+def test_a_long_measure_gets_the_longest_title_that_fits_cut_between_words(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, lead: int
+) -> None:
+    """Titles have a limit (MAX_TITLE): a longer measure is cut after the last whole word that
+    fits with its "…". The first word's length moves where the words end, across the limit."""
+    from tracker.sync.ticket import MAX_TITLE
+
+    words = ["a" * lead] + [f"word{n}" for n in range(40)]
+    (root / "queue.md").write_text(f"---\nid: INC-1\n---\n## Action items\n\n- {' '.join(words)}\n")
+    sync(store, tracker, clock, root)
+    (issue,) = tracker.issues.values()
+    fits = ""
+    for word in words:
+        longer = f"{fits} {word}".strip()
+        if len(f"[INC-1] {longer}…") > MAX_TITLE:
+            break
+        fits = longer
+    assert issue.title == f"[INC-1] {fits}…"

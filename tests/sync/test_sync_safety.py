@@ -434,3 +434,46 @@ def test_the_sync_lock_is_per_store_even_on_one_postgresql_server(db_url: str) -
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {other_schema} CASCADE"))
         admin.dispose()
+
+
+def test_a_removed_measure_never_closes_the_ticket_its_postmortem_named(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """A named ticket is read, never written: removing its measure from the postmortem leaves
+    it open and uncommented, even with close_removed."""
+    tracker.add("42", "Queue age alert", "Made by a person.")
+    (root / "queue.md").write_text(DOC.replace("(owner: alice)", "(owner: alice), tracked in #42"))
+    sync(store, tracker, clock, root)
+    (root / "queue.md").write_text(
+        DOC.replace("- Alert on queue age over five minutes (owner: alice)\n", "")
+    )
+    report = sync(store, tracker, clock, root, cfg=config(close_removed=True))
+    assert report.count("closed") == 0
+    assert tracker.issues["42"].state == "open" and "42" not in tracker.comments
+
+
+def test_a_ticket_with_an_unknown_marker_never_takes_a_measure_that_has_a_ticket(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Another copy of track (its own database) made a second ticket for a measure: its marker
+    names the same incident and text under another uid. The measure keeps its own ticket; the
+    stranger is reported, not adopted."""
+    from dataclasses import replace
+
+    from tracker.marker import Marker
+
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    marker = alert.marker
+    assert marker is not None
+    stranger = tracker.copy(alert.key)
+    body = (alert.body or "").replace(marker.uid, "0" * len(marker.uid))
+    tracker.issues[stranger] = replace(tracker.issues[stranger], body=body)
+    assert isinstance(tracker.issues[stranger].marker, Marker)
+    report = sync(store, tracker, clock, root)
+    assert report.count("adopted") == 0 and report.count("orphan") == 1
+    with store.session() as session:
+        keys = set(session.scalars(select(RemoteLink.remote_key)))
+        uids = set(session.scalars(select(ActionItem.uid)))
+    assert alert.key in keys and stranger not in keys
+    assert marker.uid in uids

@@ -50,7 +50,7 @@ def title(view: ItemView) -> str:
     text = view.text.rstrip(". ")
     room = MAX_TITLE - len(short) - 3
     if len(text) > room:
-        text = text[: room - 1].rsplit(" ", 1)[0] + "…"
+        text = text[:room].rsplit(" ", 1)[0] + "…"  # whole words, then "…", within the room
     return f"[{short}] {text}"
 
 

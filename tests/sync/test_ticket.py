@@ -1,0 +1,84 @@
+"""What a ticket says of its measure (tracker/sync/ticket.py): the facts a reader of the ticket
+sees, in GitHub's markdown and in Jira's wiki markup."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tracker.sync.ticket import ItemView, section, title
+
+VIEW = ItemView(
+    uid="0123456789abcdef",
+    text="Alert on queue age over five minutes",
+    incident_key="INC-1",
+    incident_title="Queue outage",
+    incident_date="2024-08-01",
+    source_path="pm/queue.md",
+    owner="alice",
+    assignee="alice-gh",
+    due="2024-09-30",
+    priority="P1",
+    type="detect",
+    details=None,
+)
+
+
+def facts(body: str) -> list[str]:
+    return [line for line in body.splitlines() if line.startswith(("- **", "* *"))]
+
+
+def test_a_github_ticket_names_the_incident_with_its_date_and_mentions_the_assignee() -> None:
+    body = section(VIEW, tracker_user="GitHub user")
+    assert facts(body) == [
+        "- **Incident:** Queue outage (INC-1, 2024-08-01)",
+        "- **Postmortem:** `pm/queue.md`",
+        "- **Owner:** @alice-gh",
+        "- **Due:** 2024-09-30",
+        "- **Priority:** P1",
+        "- **Type:** detect",
+    ]
+
+
+def test_an_incident_without_a_date_shows_no_date() -> None:
+    body = section(replace(VIEW, incident_date=None), tracker_user="GitHub user")
+    assert facts(body)[0] == "- **Incident:** Queue outage (INC-1)"
+
+
+@pytest.mark.parametrize(
+    ("owner", "assignee", "shown"),
+    [
+        ("alice", "5b10ac8d82e05b22cc7d4ef5", "alice (assigned)"),  # the postmortem's name
+        (None, "5b10ac8d82e05b22cc7d4ef5", "5b10ac8d82e05b22cc7d4ef5 (assigned)"),
+        ("bob", None, "bob (no Jira user is mapped to this owner, so the ticket is unassigned)"),
+        (None, None, "not named in the postmortem"),
+    ],
+)
+def test_a_jira_ticket_names_the_owner_as_the_postmortem_does(
+    owner: str | None, assignee: str | None, shown: str
+) -> None:
+    """Jira shows the assignee in its own field; the body keeps the name the postmortem used,
+    never an account id in its place."""
+    view = replace(VIEW, owner=owner, assignee=assignee)
+    body = section(view, tracker_user="Jira user", flavor="jira")
+    assert f"* *Owner:* {shown}" in facts(body)
+
+
+def test_the_postmortem_link_uses_the_configured_url() -> None:
+    body = section(
+        VIEW, tracker_user="GitHub user", postmortem_url="https://git.example/ops/{path}"
+    )
+    assert "- **Postmortem:** [pm/queue.md](https://git.example/ops/pm/queue.md)" in facts(body)
+    jira = section(
+        VIEW,
+        tracker_user="Jira user",
+        postmortem_url="https://git.example/ops/{path}",
+        flavor="jira",
+    )
+    assert "* *Postmortem:* [pm/queue.md|https://git.example/ops/pm/queue.md]" in facts(jira)
+
+
+def test_a_long_incident_key_gives_way_to_the_file_name_in_the_title() -> None:
+    view = replace(VIEW, incident_key="postmortems/2024/queue-outage-in-the-orders-cluster")
+    assert title(view) == "[queue.md] Alert on queue age over five minutes"
