@@ -529,3 +529,34 @@ def test_a_long_measure_gets_the_longest_title_that_fits_cut_between_words(
             break
         fits = longer
     assert issue.title == f"[INC-1] {fits}…"
+
+
+def test_an_incident_routed_to_another_target_gets_tickets_there(
+    store: Store, clock: Clock, root: Path
+) -> None:
+    """Routing moves an incident from one tracker to another: the new target creates its own
+    tickets and never writes to keys that belong to the other tracker."""
+    cfg = Config.model_validate(
+        {
+            "targets": [
+                {"kind": "github", "name": "gh", "repo": "acme/ops"},
+                {"kind": "github", "name": "payments", "repo": "acme/pay"},
+            ],
+            "routing": {"default": "payments"},
+        }
+    )
+    payments, gh = FakeTracker(clock, "payments"), FakeTracker(clock, "gh")
+    for key in "12345":  # the other repository's numbers are not these
+        gh.add(key, f"Older issue {key}", "Made by a person.")
+    ingest_paths(store, [root], root=root)
+    first = SyncEngine(store, payments, cfg.target("payments"), cfg.routing, clock=clock).run()
+    assert first.count("created") == 3
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    ingest_paths(store, [root], root=root)
+    moved = cfg.model_copy(update={"routing": cfg.routing.model_copy(update={"default": "gh"})})
+    report = SyncEngine(store, gh, moved.target("gh"), moved.routing, clock=clock).run()
+    assert report.count("created") == 3 and not report.failed
+    assert len(gh.issues) == 8 and len(payments.issues) == 3
+    back = SyncEngine(store, payments, cfg.target("payments"), cfg.routing, clock=clock).run()
+    assert back.count("updated") == 1 and back.count("created") == 0 and not back.failed
+    assert "5 minutes" in issue_for(payments, "Alert").title
