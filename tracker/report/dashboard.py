@@ -233,7 +233,8 @@ def _weeks(session: Session, *, today: dt.date, open_now: int) -> list[Week]:
     weeks = []
     open_count = open_now
     for start in reversed(starts):
-        weeks.append(Week(start, done[start], open_count))
+        # below 0 only where a change went unrecorded (a database older than its events)
+        weeks.append(Week(start, done[start], max(open_count, 0)))
         open_count -= change[start]
     return list(reversed(weeks))
 
