@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from conftest import EXAMPLES
 from tracker.report.dashboard import build_dashboard, week_start
 from tracker.store.database import Store
 from tracker.store.ingest import ingest_paths
 from tracker.store.schema import ActionItem, Incident, ItemEvent, RemoteLink, utcnow
+
+from conftest import EXAMPLES
 
 
 class Tables(HTMLParser):
@@ -146,9 +147,7 @@ def test_owner_team_and_service_groups_add_up_to_the_open_total(
         else:
             tables[-1].append(row)
     sums = [
-        (sum(int(r[2]) for r in table), sum(int(r[3]) for r in table))
-        for table in tables
-        if table
+        (sum(int(r[2]) for r in table), sum(int(r[3]) for r in table)) for table in tables if table
     ]
     assert sums == [(open_total, late_total)] * 3
 
@@ -220,7 +219,9 @@ def test_flags_given_to_the_builder_are_shown_with_their_explanation(
 ) -> None:
     flags = {"INC-2024-031": [("no-prevent", "no measure prevents a recurrence")]}
     run_report(examples, tmp_path / "r.html", flags=flags)
-    rows = {row[0].split()[0]: row for row in body_rows(read_page(tmp_path / "r.html"), "completion")}
+    rows = {
+        row[0].split()[0]: row for row in body_rows(read_page(tmp_path / "r.html"), "completion")
+    }
     assert rows["INC-2024-031"][-1] == "no-prevent no measure prevents a recurrence"
     assert rows["INC-2024-058"][-1] == ""
 
@@ -270,11 +271,16 @@ def test_report_writes_where_asked_and_opens_the_browser(
     monkeypatch.setattr("webbrowser.open", opened.append)
     done = run("report", "--output", str(tmp_path / "weekly.html"), "--open")
     assert done.code == 0, done.err
-    assert done.out == f"wrote {tmp_path / 'weekly.html'} (weekly-incidents.csv, weekly-items.csv)\n"
+    assert (
+        done.out == f"wrote {tmp_path / 'weekly.html'} (weekly-incidents.csv, weekly-items.csv)\n"
+    )
     assert opened == [(tmp_path / "weekly.html").as_uri()]
     missing = run("report", "--output", str(tmp_path / "nowhere" / "r.html"))
     assert missing.code == 2
-    assert missing.err == f"error: cannot write {tmp_path / 'nowhere' / 'r.html'}: folder {tmp_path / 'nowhere'} does not exist\n"
+    assert (
+        missing.err
+        == f"error: cannot write {tmp_path / 'nowhere' / 'r.html'}: folder {tmp_path / 'nowhere'} does not exist\n"
+    )
 
 
 def test_the_database_is_named_with_its_password_hidden(
