@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
@@ -77,17 +78,17 @@ class Dashboard:
     def totals(self) -> Counts:
         return self.report.totals
 
-    @property
+    @cached_property
     def open_items(self) -> list[ItemRow]:
         return [row for row in self.items if row.status == "open"]
 
-    @property
+    @cached_property
     def slowest(self) -> list[IncidentView]:
         """The oldest incidents that still have open measures."""
         waiting = [i for i in self.incidents if i.status.counts.open]
         return sorted(waiting, key=lambda i: (-i.age_days, i.status.id))[:TOP]
 
-    @property
+    @cached_property
     def overdue_longest(self) -> list[ItemRow]:
         return [row for row in self.items if row.overdue][:TOP]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tracker.errors import UsageError
 from tracker.report import charts
-from tracker.report.dashboard import Dashboard, Group
+from tracker.report.dashboard import Dashboard, Group, IncidentView
 from tracker.report.items import ItemRow
 from tracker.report.render import render_items, render_status
 
@@ -56,7 +56,7 @@ def render_page(
         rows=rows,
         incidents_csv=csv_names[0],
         items_csv=csv_names[1],
-        completion=_completion_bars(dashboard),
+        completion=_completion_bars(dashboard.incidents[:rows]),
         owners=group_bars(dashboard.by_owner),
         fields={name: group_bars(groups) for name, groups in dashboard.by_field.items()},
         completed_plot=charts.column_plot(
@@ -105,10 +105,10 @@ def _when(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat()
 
 
-def _completion_bars(dashboard: Dashboard) -> dict[str, list[charts.Segment]]:
+def _completion_bars(views: list[IncidentView]) -> dict[str, list[charts.Segment]]:
     """Per incident, its measures as one bar: done, won't do, open on time, overdue."""
     bars = {}
-    for view in dashboard.incidents:
+    for view in views:
         c = view.status.counts
         bars[view.status.id] = charts.stacked_bar(
             [
