@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy import select, update
 from tracker.report.dashboard import build_dashboard, week_start
 from tracker.store.database import Store
 from tracker.store.ingest import ingest_paths
-from tracker.store.schema import ActionItem, Incident, ItemEvent, RemoteLink, utcnow
+from tracker.store.schema import ActionItem, Incident, ItemEvent, RemoteLink, SyncState, utcnow
 
 from conftest import EXAMPLES
 
@@ -297,3 +298,34 @@ def test_the_database_is_named_with_its_password_hidden(
     html = (tmp_path / "r.html").read_text()
     assert "s3cret-pw" not in html + done.out + done.err
     assert "postgres:***@127.0.0.1" in html
+
+
+def test_an_empty_database_gives_a_page_that_says_so(store: Store, tmp_path: Path) -> None:
+    html = run_report(store, tmp_path / "r.html")
+    assert "No open measures." in html and "No incident has open measures." in html
+    assert "No sync target is configured." in html
+
+
+def test_owners_differing_in_case_are_one_owner_and_targets_show_their_last_sync(
+    store: Store, tmp_path: Path
+) -> None:
+    root = tmp_path / "pm"
+    root.mkdir()
+    (root / "a.md").write_text(
+        "---\nid: A\ntitle: A\ndate: 2024-01-01\n---\n## Action items\n"
+        "- [ ] One thing @Maria\n- [ ] Another thing @maria\n"
+    )
+    ingest_paths(store, [root], root=root)
+    with store.session() as session:
+        session.add(
+            SyncState(
+                target="gh", last_finished_at=_at(dt.date(2026, 11, 30)), last_outcome="failed"
+            )
+        )
+    html = run_report(store, tmp_path / "r.html", target_names=["jira", "gh"])
+    owners = [row for row in read_page(tmp_path / "r.html").sections["groups"] if row[0] != "Owner"]
+    assert [(row[0].lower(), row[2]) for row in owners[:1]] == [("maria", "2")]
+    generated = re.search(r'<p class="generated">(.*?)</p>', html, re.S).group(1)  # type: ignore[union-attr]
+    assert " ".join(re.sub(r"<[^>]+>", "", generated).split()).endswith(
+        "Last sync: jira never, gh 2026-11-30 12:00 UTC (failed)."
+    )

@@ -179,10 +179,15 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _by_owner(session: Session, today: dt.date) -> list[Group]:
+    owner = func.lower(ActionItem.owner)  # as `track status --owner` matches them
     rows = session.execute(
-        select(ActionItem.owner, func.count(ActionItem.id), _count_where(ActionItem.due < today))
+        select(
+            func.min(ActionItem.owner),
+            func.count(ActionItem.id),
+            _count_where(ActionItem.due < today),
+        )
         .where(ActionItem.removed_at.is_(None), ActionItem.status == "open")
-        .group_by(ActionItem.owner)
+        .group_by(owner)
     )
     groups = [Group(owner or "(no owner)", int(n), int(late or 0)) for owner, n, late in rows]
     return sorted(groups, key=lambda g: (-g.overdue, -g.open, g.name))
