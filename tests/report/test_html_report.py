@@ -329,3 +329,19 @@ def test_owners_differing_in_case_are_one_owner_and_targets_show_their_last_sync
     assert " ".join(re.sub(r"<[^>]+>", "", generated).split()).endswith(
         "Last sync: jira never, gh 2026-11-30 12:00 UTC (failed)."
     )
+
+
+def test_a_measure_removed_and_restored_this_week_leaves_the_trend_consistent(
+    store: Store, tmp_path: Path
+) -> None:
+    root = tmp_path / "pm"
+    root.mkdir()
+    doc = root / "a.md"
+    both = "- [ ] Add an alert on queue depth\n- [ ] Write a runbook for the queue\n"
+    head = "---\nid: A\ntitle: A\ndate: 2024-01-01\n---\n## Action items\n"
+    for measures in (both, both.splitlines()[0] + "\n", both):  # one removed, then back
+        doc.write_text(head + measures)
+        ingest_paths(store, [root], root=root)
+    with store.session() as session:
+        board = build_dashboard(session, database="x")
+    assert [w.open_at_end for w in board.weeks[-2:]] == [0, 2]  # nothing open before this week
