@@ -345,3 +345,23 @@ def test_a_measure_removed_and_restored_this_week_leaves_the_trend_consistent(
     with store.session() as session:
         board = build_dashboard(session, database="x")
     assert [w.open_at_end for w in board.weeks[-2:]] == [0, 2]  # nothing open before this week
+
+
+def test_many_incidents_show_the_newest_as_bars_and_all_in_a_table_at_the_end(
+    store: Store, tmp_path: Path
+) -> None:
+    root = tmp_path / "pm"
+    root.mkdir()
+    for n in range(1, 23):
+        (root / f"{n}.md").write_text(
+            f"---\nid: I-{n:02}\ntitle: Outage {n}\ndate: 2024-01-{n:02}\n---\n"
+            "## Action items\n- [ ] Add an alert\n"
+        )
+    ingest_paths(store, [root], root=root)
+    html = run_report(store, tmp_path / "r.html")
+    page = read_page(tmp_path / "r.html")
+    assert [row[0].split()[0] for row in body_rows(page, "completion")] == [
+        f"I-{n:02}" for n in range(22, 2, -1)
+    ]
+    assert len(body_rows(page, "incidents")) == 22
+    assert "The 20 newest of 22 incidents; all of them are in the table at the end." in html

@@ -20,6 +20,8 @@ from tracker.report.items import ItemRow
 from tracker.report.render import render_items, render_status
 
 DEFAULT_ROWS = 200
+OVERVIEW = 20  # incidents in the bars at the top; more go to the table at the end
+GROUP_ROWS = 10  # owners, teams, services shown, most overdue first
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,11 @@ def render_page(
     return env.get_template("report.html.j2").render(
         d=dashboard,
         rows=rows,
+        overview=min(OVERVIEW, rows),
+        group_rows=min(GROUP_ROWS, rows),
         incidents_csv=csv_names[0],
         items_csv=csv_names[1],
-        completion=_completion_bars(dashboard.incidents[:rows]),
+        completion=_completion_bars(dashboard.incidents[: max(rows, OVERVIEW)]),
         owners=group_bars(dashboard.by_owner),
         fields={name: group_bars(groups) for name, groups in dashboard.by_field.items()},
         completed_plot=charts.column_plot(
