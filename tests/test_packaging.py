@@ -47,6 +47,9 @@ def test_wheel_carries_every_part_of_the_layout_inside_the_package() -> None:
         assert module.__file__ is not None
     example = files("tracker") / "config.example.yaml"
     assert example.is_file() and "targets:" in example.read_text()
+    templates = files("tracker.report") / "templates"
+    for name in ("report.html.j2", "charts.html.j2", "report.css"):
+        assert (templates / name).is_file(), f"the wheel lacks the report's {name}"
 
 
 @pytest.mark.skipif(not INSTALLED, reason="runs where scripts/check installed the built wheel")

@@ -301,6 +301,57 @@ def status(
 
 
 @app.command()
+def report(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The HTML file to write; CSV files of every incident and "
+            "measure go beside it (NAME-incidents.csv, NAME-items.csv).",
+            dir_okay=False,
+        ),
+    ] = Path("report.html"),
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the report in the default browser.")
+    ] = False,
+    rows: Annotated[
+        int, typer.Option(min=1, help="Most rows a table of the page shows (the CSVs have all).")
+    ] = 200,
+    config: ConfigOption = None,
+) -> None:
+    """Write a self-contained HTML report: completion per incident, open and overdue measures
+    by owner, team and service, the trend per week, the slowest incidents, every ticket.
+
+    The page has its CSS and charts inline and loads nothing, so it can be mailed and
+    printed. Its numbers are those of `track status --format json`.
+    """
+    from tracker.report.dashboard import build_dashboard
+    from tracker.report.html import write_report
+    from tracker.store.engine import safe_url
+
+    settings = _load(config)
+    store = _open_store(settings)
+    template = next((t.postmortem_url for t in settings.targets if t.postmortem_url), None)
+    try:
+        with store.session(commit=False) as session:
+            dashboard = build_dashboard(
+                session,
+                database=safe_url(store.url),
+                target_names=[t.name for t in settings.targets],
+                postmortem_template=template,
+            )
+    finally:
+        store.close()
+    written = write_report(dashboard, output, rows=rows)
+    typer.echo(f"wrote {written.page} ({written.incidents_csv.name}, {written.items_csv.name})")
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(written.page.resolve().as_uri())
+
+
+@app.command()
 def sync(
     paths: PathsArgument = None,
     target: Annotated[

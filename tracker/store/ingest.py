@@ -305,7 +305,7 @@ def _sync_items(
     for index, item in matching.pairs:
         if item.removed_at is not None:
             item.removed_at = None
-            _event(session, item, "restored", now)
+            _event(session, item, "restored", now, new=item.status)  # for the report's trend
             report.restored += 1
         if _apply(item, parsed[index], index, now, session):
             report.updated += 1
