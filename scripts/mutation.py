@@ -187,11 +187,17 @@ def run_group(name: str, group: Group, work: Path, sample: int | None, seed: int
     if baseline.returncode != 0:
         tail = baseline.stdout.decode(errors="replace").strip().splitlines()[-3:]
         raise SystemExit(f"mutation: {name}: the tests fail without a mutant: {' / '.join(tail)}")
-    subprocess.run(["cosmic-ray", "init", str(config), str(db)], check=True, cwd=work)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "cosmic-ray"), "init", str(config), str(db)],
+        check=True,
+        cwd=work,
+    )
     drawn = prepare(db, sample, random.Random(f"{seed}:{name}"))
     print(f"mutation: {name}: testing {drawn} mutants", flush=True)
     # cosmic-ray runs the test command from the current folder: the checkout, for tests/
-    subprocess.run(["cosmic-ray", "exec", str(config), str(db)], check=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "cosmic-ray"), "exec", str(config), str(db)], check=True
+    )
     return score(db)
 
 
