@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,13 +27,15 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import ParseError, StoreError
 from tracker.model import ParsedDocument
-from tracker.parse.document import DEFAULT_SETTINGS, ParserSettings, markdown_files, read_file
 from tracker.store.database import Store
 from tracker.store.engine import lock
 from tracker.store.identity import fingerprint, match_items
-from tracker.store.parsing import Job, Parsed, content_hash, parse_jobs
 from tracker.store.schema import Incident, SourceFile, utcnow
 from tracker.store.writing import Batch, add_file, load_incidents, lock_batch, stored_hashes, write
+
+if TYPE_CHECKING:  # the parser loads when an ingest runs, not for a report that names one
+    from tracker.parse.document import ParserSettings
+    from tracker.store.parsing import Job, Parsed
 
 Outcome = Literal["unchanged", "ingested", "failed"]
 
@@ -117,7 +119,7 @@ def ingest_paths(
     paths: Iterable[Path],
     *,
     root: Path | None,
-    settings: ParserSettings = DEFAULT_SETTINGS,
+    settings: ParserSettings | None = None,
     complete: bool = False,
 ) -> IngestReport:
     """Ingest every markdown file under `paths`. `complete` says the paths are all of
@@ -126,7 +128,11 @@ def ingest_paths(
     Files whose hash is unchanged are skipped unread by the parser; the others are parsed (in
     worker processes when there are many, `tracker.store.parsing`) and written `BATCH` files
     to a transaction (`tracker.store.writing`). A file that fails is reported and the others
-    are stored."""
+    are stored. Without `settings`, the parser's defaults."""
+    from tracker.parse.document import DEFAULT_SETTINGS, markdown_files
+    from tracker.store.parsing import parse_jobs
+
+    settings = settings or DEFAULT_SETTINGS
     slots: list[FileReport | None] = []
     jobs: list[tuple[int, Job]] = []
     files = [(path, source_key(path, root)) for path in markdown_files(paths)]
@@ -158,6 +164,9 @@ def _find_changed(
 ) -> None:
     """Hash the files; those unchanged since their last ingest are reported so, the others
     become jobs (read again when parsed, so the hash stored is that of the bytes parsed)."""
+    from tracker.parse.document import read_file
+    from tracker.store.parsing import Job, content_hash
+
     hashed: list[tuple[int, Job, str]] = []
     for path, key in files:
         try:

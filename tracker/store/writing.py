@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -27,8 +27,10 @@ from tracker.errors import ParseError
 from tracker.model import ParsedDocument, ParsedItem
 from tracker.store.engine import lock_key
 from tracker.store.identity import fingerprint, match_items
-from tracker.store.parsing import Parsed
 from tracker.store.schema import ActionItem, Incident, ItemEvent, SourceFile
+
+if TYPE_CHECKING:
+    from tracker.store.parsing import Parsed
 
 INCIDENTS = cast(Table, Incident.__table__)
 ITEMS = cast(Table, ActionItem.__table__)
