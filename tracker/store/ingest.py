@@ -87,27 +87,33 @@ class IngestReport:
         return lines + [f"{key}: its postmortem file is back" for key in self.back]
 
 
-def repository_root(path: Path) -> Path | None:
-    """The folder of the git repository holding `path`, if any."""
-    for folder in path.resolve().parents:
-        if (folder / ".git").exists():
-            return folder
-    return None
+class Keys:
+    """Files' keys for one ingest. A key is the file's path under its root, with '/'
+    separators (or absolute, outside it); the root is the configured one, else the file's git
+    repository, else the filesystem's root, never the current folder. Each folder's repository
+    is looked for once."""
 
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._bases: dict[Path, Path] = {}
+        self._resolved: dict[Path, Path] = {}
 
-def file_root(path: Path, root: Path | None) -> Path:
-    """Where a file's key starts: the configured root, else the file's git repository, else the
-    filesystem's root (an absolute key); never the current folder."""
-    return root or repository_root(path) or Path(path.resolve().anchor)
+    def of(self, path: Path) -> tuple[str, Path]:
+        """The file's key and its root."""
+        resolved = path.resolve()
+        base = self.root or self._base(resolved.parent)
+        if base not in self._resolved:
+            self._resolved[base] = base.resolve()
+        try:
+            return resolved.relative_to(self._resolved[base]).as_posix(), base
+        except ValueError:
+            return resolved.as_posix(), base
 
-
-def source_key(path: Path, root: Path | None) -> str:
-    """The file's path under its root, with '/' separators (or absolute, outside it)."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(file_root(path, root).resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    def _base(self, folder: Path) -> Path:
+        if folder not in self._bases:
+            found = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+            self._bases[folder] = found or Path(folder.anchor)
+        return self._bases[folder]
 
 
 BATCH = 100  # parsed files written per transaction
@@ -135,7 +141,8 @@ def ingest_paths(
     settings = settings or DEFAULT_SETTINGS
     slots: list[FileReport | None] = []
     jobs: list[tuple[int, Job]] = []
-    files = [(path, source_key(path, root)) for path in markdown_files(paths)]
+    keys = Keys(root)
+    files = [(path, *keys.of(path)) for path in markdown_files(paths)]
     for start in range(0, len(files), HASH_CHUNK):
         _find_changed(store, files[start : start + HASH_CHUNK], settings, slots, jobs)
     moves = Moves()
@@ -157,7 +164,7 @@ def ingest_paths(
 
 def _find_changed(
     store: Store,
-    files: list[tuple[Path, str]],
+    files: list[tuple[Path, str, Path]],
     settings: ParserSettings,
     slots: list[FileReport | None],
     jobs: list[tuple[int, Job]],
@@ -168,14 +175,14 @@ def _find_changed(
     from tracker.store.parsing import Job, content_hash
 
     hashed: list[tuple[int, Job, str]] = []
-    for path, key in files:
+    for path, key, base in files:
         try:
             digest = content_hash(read_file(path, settings.max_bytes), settings)
         except ParseError as exc:
             slots.append(FileReport(key, "failed", error=str(exc)))
             continue
         slots.append(None)
-        hashed.append((len(slots) - 1, Job(key, path), digest))
+        hashed.append((len(slots) - 1, Job(key, path, base), digest))
     with store.session() as session:
         stored = stored_hashes(session, [job.key for _, job, _ in hashed])
     for index, job, digest in hashed:
@@ -241,9 +248,7 @@ def _add(
     if stored.get(parsed.key) == parsed.digest:  # another process ingested it meanwhile
         return FileReport(parsed.key, "unchanged", incident_key)
     try:
-        key, moved_from, counts = add_file(
-            session, writes, parsed, file_root(parsed.path, root), moves.find
-        )
+        key, moved_from, counts = add_file(session, writes, parsed, parsed.base, moves.find)
     except ParseError as exc:
         return FileReport(parsed.key, "failed", error=str(exc))
     return FileReport(

@@ -32,10 +32,12 @@ PARSER_VERSION = "2"  # bump when the parser reads the same text differently
 
 @dataclass(frozen=True)
 class Job:
-    """A file found changed, to read again and parse: its key and where it is."""
+    """A file found changed, to read again and parse: its key, where it is, and its root
+    (what its key is relative to)."""
 
     key: str
     path: Path
+    base: Path
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Parsed:
 
     key: str
     path: Path
+    base: Path
     digest: str  # of the bytes parsed (the file may have changed since it was found changed)
     doc: ParsedDocument | None
     error: str | None = None
@@ -82,15 +85,22 @@ def parse_one(job: Job, settings: ParserSettings) -> Parsed:
         digest = content_hash(data, settings)
         text = decode_markdown(job.path, data)
     except ParseError as exc:
-        return Parsed(job.key, job.path, digest, None, str(exc))
-    return Parsed(job.key, job.path, digest, parse_text(text, job.key, settings))
+        return Parsed(job.key, job.path, job.base, digest, None, str(exc))
+    return Parsed(job.key, job.path, job.base, digest, parse_text(text, job.key, settings))
 
 
 def _in_workers(jobs: Iterable[Job], settings: ParserSettings, workers: int) -> Iterator[Parsed]:
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(_recipe(settings),)
-    )
+    global _settings
+    if os.name == "posix":  # a forked worker has the settings already, tables compiled
+        _settings = settings
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(_recipe(settings),),
+        )
     pending: deque[Future[list[Parsed]]] = deque()
     try:
         for chunk in _chunks(jobs, CHUNK):
