@@ -27,9 +27,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",  # docstring paragraphs wrap as paragraphs
+    rich_markup_mode=None,  # click's plain help: loading rich's help rendering doubles start-up
 )
-db_app = typer.Typer(help="Manage the database of action items.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Manage the database of action items.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(db_app, name="db")
 
 ConfigOption = Annotated[

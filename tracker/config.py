@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -23,7 +23,10 @@ from pydantic import (
 )
 
 from tracker.errors import ConfigError, UsageError
-from tracker.parse.document import DEFAULT_MAX_BYTES, ParserSettings
+from tracker.parse import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from tracker.parse.document import ParserSettings  # loads the parser: only when parsing
 
 DEFAULT_PATH = Path("track.yaml")
 
@@ -57,6 +60,8 @@ class ParserConfig(BaseModel):
     def settings(
         self, extra_headings: tuple[str, ...] = (), *, base: Path | None = None
     ) -> ParserSettings:
+        from tracker.parse.document import ParserSettings
+
         folder = base or Path.cwd()
         return ParserSettings(
             measures_headings=(*self.measures_headings, *extra_headings),

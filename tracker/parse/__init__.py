@@ -6,3 +6,5 @@ ticket), and the incident. Pure functions of the text: it may import only the va
 the top of the package (`tracker.model`, `tracker.errors`), never the store, the sync, a
 database or a tracker client.
 """
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # the largest file read (parser.max_file_mb)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tracker.errors import ParseError, UsageError
 from tracker.model import ParsedDocument, ParsedItem
+from tracker.parse import DEFAULT_MAX_BYTES
 from tracker.parse.dates import date_order, detect_order
 from tracker.parse.explain import active, recording
 from tracker.parse.incident import front_matter, read_incident
@@ -24,7 +25,6 @@ from tracker.parse.sections import find_sections, units_of
 from tracker.parse.vocabulary import Vocabulary
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)

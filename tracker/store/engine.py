@@ -90,8 +90,12 @@ def lock(connection: Connection, name: str) -> None:
     """Serialise transactions that touch `name` (PostgreSQL advisory lock; SQLite holds a
     database-wide write lock from BEGIN IMMEDIATE already)."""
     if connection.dialect.name == "postgresql":
-        key = zlib.crc32(name.encode()) - 2**31
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
+
+
+def lock_key(name: str) -> int:
+    """The PostgreSQL advisory lock key of a lock name."""
+    return zlib.crc32(name.encode()) - 2**31
 
 
 def describe(exc: SQLAlchemyError, url: str) -> str:

@@ -1,10 +1,12 @@
 """Ingest: postmortem files become durable incidents and action items.
 
-Each file is one transaction, so a failure leaves every other file as it was. A file whose
-content hash is unchanged is skipped without parsing. Items keep their identity across edits
-(`tracker.store.identity`); a measure deleted from the document is marked removed, never deleted.
-Two processes ingesting at once serialise per file and per incident and end in the state one
-ingest gives.
+A file whose content hash is unchanged is skipped without parsing; changed files are parsed
+(in worker processes when there are many) and written many to a transaction, in bulk
+statements; a file that fails is reported failed and leaves the others stored. Items keep
+their identity across edits (`tracker.store.identity`); a measure deleted from the document is
+marked removed, never deleted.
+Two processes ingesting at once serialise per file and per incident (the locks of a batch are
+taken together, in one order) and end in the state one ingest gives.
 
 Where a postmortem's file went is followed too: a new file (without a front-matter id) whose
 measures are those of an incident whose file is gone is that incident, moved; and an ingest of
@@ -14,34 +16,28 @@ items.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.errors import ParseError
-from tracker.model import ParsedDocument, ParsedItem
-from tracker.parse.document import (
-    DEFAULT_SETTINGS,
-    ParserSettings,
-    decode_markdown,
-    markdown_files,
-    parse_text,
-    read_file,
-)
+from tracker.errors import ParseError, StoreError
+from tracker.model import ParsedDocument
 from tracker.store.database import Store
 from tracker.store.engine import lock
 from tracker.store.identity import fingerprint, match_items
-from tracker.store.schema import ActionItem, Incident, ItemEvent, SourceFile, utcnow
+from tracker.store.schema import Incident, SourceFile, utcnow
+from tracker.store.writing import Batch, add_file, load_incidents, lock_batch, stored_hashes, write
+
+if TYPE_CHECKING:  # the parser loads when an ingest runs, not for a report that names one
+    from tracker.parse.document import ParserSettings
+    from tracker.store.parsing import Job, Parsed
 
 Outcome = Literal["unchanged", "ingested", "failed"]
-PARSER_VERSION = "2"  # bump when the parser reads the same text differently
 
 
 @dataclass
@@ -91,27 +87,37 @@ class IngestReport:
         return lines + [f"{key}: its postmortem file is back" for key in self.back]
 
 
-def repository_root(path: Path) -> Path | None:
-    """The folder of the git repository holding `path`, if any."""
-    for folder in path.resolve().parents:
-        if (folder / ".git").exists():
-            return folder
-    return None
+class Keys:
+    """Files' keys for one ingest. A key is the file's path under its root, with '/'
+    separators (or absolute, outside it); the root is the configured one, else the file's git
+    repository, else the filesystem's root, never the current folder. Each folder's repository
+    is looked for once."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._bases: dict[Path, Path] = {}
+        self._resolved: dict[Path, Path] = {}
+
+    def of(self, path: Path) -> tuple[str, Path]:
+        """The file's key and its root."""
+        resolved = path.resolve()
+        base = self.root or self._base(resolved.parent)
+        if base not in self._resolved:
+            self._resolved[base] = base.resolve()
+        try:
+            return resolved.relative_to(self._resolved[base]).as_posix(), base
+        except ValueError:
+            return resolved.as_posix(), base
+
+    def _base(self, folder: Path) -> Path:
+        if folder not in self._bases:
+            found = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+            self._bases[folder] = found or Path(folder.anchor)
+        return self._bases[folder]
 
 
-def file_root(path: Path, root: Path | None) -> Path:
-    """Where a file's key starts: the configured root, else the file's git repository, else the
-    filesystem's root (an absolute key); never the current folder."""
-    return root or repository_root(path) or Path(path.resolve().anchor)
-
-
-def source_key(path: Path, root: Path | None) -> str:
-    """The file's path under its root, with '/' separators (or absolute, outside it)."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(file_root(path, root).resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+BATCH = 100  # parsed files written per transaction
+HASH_CHUNK = 500  # files whose stored hash one query reads
 
 
 def ingest_paths(
@@ -119,57 +125,148 @@ def ingest_paths(
     paths: Iterable[Path],
     *,
     root: Path | None,
-    settings: ParserSettings = DEFAULT_SETTINGS,
+    settings: ParserSettings | None = None,
     complete: bool = False,
 ) -> IngestReport:
-    """Ingest every markdown file under `paths`; one transaction per file. `complete` says the
-    paths are all of `sources`: incidents whose file is gone are then marked removed."""
-    report = IngestReport()
+    """Ingest every markdown file under `paths`. `complete` says the paths are all of
+    `sources`: incidents whose file is gone are then marked removed.
+
+    Files whose hash is unchanged are skipped unread by the parser; the others are parsed (in
+    worker processes when there are many, `tracker.store.parsing`) and written `BATCH` files
+    to a transaction (`tracker.store.writing`). A file that fails is reported and the others
+    are stored. Without `settings`, the parser's defaults."""
+    from tracker.parse.document import DEFAULT_SETTINGS, markdown_files
+    from tracker.store.parsing import parse_jobs
+
+    settings = settings or DEFAULT_SETTINGS
+    slots: list[FileReport | None] = []
+    jobs: list[tuple[int, Job]] = []
+    keys = Keys(root)
+    files = [(path, *keys.of(path)) for path in markdown_files(paths)]
+    for start in range(0, len(files), HASH_CHUNK):
+        _find_changed(store, files[start : start + HASH_CHUNK], settings, slots, jobs)
     moves = Moves()
-    for path in markdown_files(paths):
-        key = source_key(path, root)
-        try:
-            report.files.append(
-                ingest_file(store, path, key, root=root, settings=settings, moves=moves)
-            )
-        except ParseError as exc:
-            report.files.append(FileReport(key, "failed", error=str(exc)))
+    parsed = parse_jobs((job for _, job in jobs), settings, expected=len(jobs))
+    where = iter(index for index, _ in jobs)
+    batch: list[Parsed] = []
+    for result in parsed:
+        batch.append(result)
+        if len(batch) == BATCH:
+            _store(store, batch, root, moves, slots, where)
+            batch = []
+    if batch:
+        _store(store, batch, root, moves, slots, where)
+    report = IngestReport(files=[slot for slot in slots if slot is not None])
     if complete and root is not None:
         sweep_removed(store, root, report)
     return report
 
 
-def ingest_file(
+def _find_changed(
     store: Store,
-    path: Path,
-    key: str,
-    *,
+    files: list[tuple[Path, str, Path]],
+    settings: ParserSettings,
+    slots: list[FileReport | None],
+    jobs: list[tuple[int, Job]],
+) -> None:
+    """Hash the files; those unchanged since their last ingest are reported so, the others
+    become jobs (read again when parsed, so the hash stored is that of the bytes parsed)."""
+    from tracker.parse.document import read_file
+    from tracker.store.parsing import Job, content_hash
+
+    hashed: list[tuple[int, Job, str]] = []
+    for path, key, base in files:
+        try:
+            digest = content_hash(read_file(path, settings.max_bytes), settings)
+        except ParseError as exc:
+            slots.append(FileReport(key, "failed", error=str(exc)))
+            continue
+        slots.append(None)
+        hashed.append((len(slots) - 1, Job(key, path, base), digest))
+    with store.session() as session:
+        stored = stored_hashes(session, [job.key for _, job, _ in hashed])
+    for index, job, digest in hashed:
+        if stored.get(job.key) == digest:
+            slots[index] = FileReport(job.key, "unchanged")
+        else:
+            jobs.append((index, job))
+
+
+def _store(
+    store: Store,
+    batch: list[Parsed],
     root: Path | None,
-    settings: ParserSettings = DEFAULT_SETTINGS,
-    moves: Moves | None = None,
+    moves: Moves,
+    slots: list[FileReport | None],
+    where: Iterator[int],
+) -> None:
+    """Write a batch in one transaction; should the database refuse it (a constraint), write
+    its files one by one, so only the file at fault fails."""
+    indexes = [next(where) for _ in batch]
+    saved = moves.snapshot()
+    try:
+        reports = _write_batch(store, batch, root, moves)
+    except StoreError as exc:
+        if len(batch) == 1 or not isinstance(exc.__cause__, IntegrityError):
+            raise
+        moves.restore(saved)
+        reports = [_write_batch(store, [one], root, moves)[0] for one in batch]
+    for index, file_report in zip(indexes, reports, strict=True):
+        slots[index] = file_report
+
+
+def _write_batch(
+    store: Store, batch: list[Parsed], root: Path | None, moves: Moves
+) -> list[FileReport]:
+    reports: list[FileReport] = []
+    with store.session() as session:
+        readable = [p for p in batch if p.doc is not None]
+        incident_keys = {_incident_key(p) for p in readable}
+        names = {f"file:{p.key}" for p in readable} | {f"incident:{k}" for k in incident_keys}
+        lock_batch(session, names)
+        stored = stored_hashes(session, [p.key for p in readable])
+        writes = Batch(now=utcnow())
+        load_incidents(session, writes, incident_keys)
+        for parsed in batch:
+            reports.append(_add(session, writes, parsed, root, moves, stored))
+        if writes.sources:
+            write(session, writes)
+    return reports
+
+
+def _add(
+    session: Session,
+    writes: Batch,
+    parsed: Parsed,
+    root: Path | None,
+    moves: Moves,
+    stored: dict[str, str],
 ) -> FileReport:
-    data = read_file(path, settings.max_bytes)  # read once: hashed, then parsed if it changed
-    digest = content_hash(data, settings)
-    with store.session() as session:
-        if _unchanged(session, key, digest):
-            return FileReport(key, "unchanged")
-    doc = parse_text(decode_markdown(path, data), key, settings)
-    incident_key = doc.incident.id if doc.incident.id_from_document else key
-    base = file_root(path, root)
-    with store.session() as session:
-        lock(session.connection(), f"file:{key}")
-        lock(session.connection(), f"incident:{incident_key}")
-        if _unchanged(session, key, digest):  # another process ingested it meanwhile
-            return FileReport(key, "unchanged", incident_key)
-        result = FileReport(key, "ingested", incident_key, warnings=list(doc.warnings))
-        incident = session.scalar(select(Incident).where(Incident.key == incident_key))
-        if incident is None and not doc.incident.id_from_document:
-            incident = (moves or Moves()).find(session, doc, digest, base)
-            result.moved_from = incident.source_path if incident is not None else None
-        incident = _upsert_incident(session, doc, incident, incident_key, key, base)
-        _sync_items(session, incident, doc.items, result)
-        _record_source(session, key, digest, incident)
-        return result
+    if parsed.doc is None:
+        return FileReport(parsed.key, "failed", error=parsed.error)
+    incident_key = _incident_key(parsed)
+    if stored.get(parsed.key) == parsed.digest:  # another process ingested it meanwhile
+        return FileReport(parsed.key, "unchanged", incident_key)
+    try:
+        key, moved_from, counts = add_file(session, writes, parsed, parsed.base, moves.find)
+    except ParseError as exc:
+        return FileReport(parsed.key, "failed", error=str(exc))
+    return FileReport(
+        parsed.key,
+        "ingested",
+        key,
+        moved_from=moved_from,
+        created=counts.created,
+        updated=counts.updated,
+        removed=counts.removed,
+        restored=counts.restored,
+        warnings=list(parsed.doc.warnings),
+    )
+
+
+def _incident_key(parsed: Parsed) -> str:
+    doc = cast(ParsedDocument, parsed.doc)
+    return doc.incident.id if doc.incident.id_from_document else parsed.key
 
 
 class Moves:
@@ -184,14 +281,21 @@ class Moves:
     def __init__(self) -> None:
         self._gone: dict[Path, list[int]] = {}
 
+    def snapshot(self) -> dict[Path, list[int]]:
+        return {root: list(ids) for root, ids in self._gone.items()}
+
+    def restore(self, saved: dict[Path, list[int]]) -> None:
+        self._gone = saved
+
     def find(
         self, session: Session, doc: ParsedDocument, digest: str, root: Path
     ) -> Incident | None:
         if root not in self._gone:
+            rows = session.execute(
+                select(Incident.id, Incident.key, Incident.source_path).order_by(Incident.id)
+            )
             self._gone[root] = [
-                incident.id
-                for incident in session.scalars(select(Incident))
-                if incident.keyed_by_path and not (root / incident.source_path).exists()
+                id_ for id_, key, path in rows if key == path and not (root / path).exists()
             ]
         best: tuple[float, Incident] | None = None
         for incident_id in self._gone[root]:
@@ -234,144 +338,25 @@ def sweep_removed(store: Store, root: Path, report: IngestReport) -> None:
     items and tickets stay; sync handles them like removed measures), and clear the mark of
     those whose file is back."""
     now = utcnow()
+    table = cast(Table, Incident.__table__)
     with store.session() as session:
         lock(session.connection(), "sweep")
-        for incident in session.scalars(select(Incident).order_by(Incident.key)):
-            there = (root / incident.source_path).exists()
-            if not there and incident.removed_at is None:
-                incident.removed_at = now
-                report.gone.append(incident.key)
-            elif there and incident.removed_at is not None:
-                incident.removed_at = None
-                report.back.append(incident.key)
-
-
-def content_hash(data: bytes, settings: ParserSettings) -> str:
-    """Hash of the file and of what reads it: a new parser, heading pattern or language table
-    reads it again."""
-    reader = f"{PARSER_VERSION}|{'|'.join(settings.measures_headings)}|{settings.lexicon.digest}\n"
-    return hashlib.sha256(reader.encode() + data).hexdigest()
-
-
-def _unchanged(session: Session, key: str, digest: str) -> bool:
-    return session.scalar(select(SourceFile.content_hash).where(SourceFile.path == key)) == digest
-
-
-def _upsert_incident(
-    session: Session,
-    doc: ParsedDocument,
-    incident: Incident | None,
-    incident_key: str,
-    path: str,
-    root: Path,
-) -> Incident:
-    if incident is None:
-        incident = Incident(key=incident_key, title=doc.incident.title, source_path=path)
-        session.add(incident)
-    elif incident.source_path != path and (root / incident.source_path).exists():
-        raise ParseError(
-            path,
-            f"incident id {incident_key!r} is already used by {incident.source_path}; "
-            "give each postmortem its own id in its front matter",
+        rows = session.execute(
+            select(Incident.id, Incident.key, Incident.source_path, Incident.removed_at).order_by(
+                Incident.key
+            )
         )
-    incident.key = incident_key  # a moved incident takes its new path as its key
-    incident.title = doc.incident.title
-    incident.date = doc.incident.date
-    incident.source_path = path
-    incident.removed_at = None
-    incident.meta = dict(doc.incident.metadata)
-    session.flush()
-    return incident
-
-
-def _record_source(session: Session, key: str, digest: str, incident: Incident) -> None:
-    for moved in session.scalars(
-        select(SourceFile).where(SourceFile.incident_id == incident.id, SourceFile.path != key)
-    ):
-        session.delete(moved)  # the postmortem moved: its old path no longer names it
-    source = session.get(SourceFile, key)
-    if source is None:
-        session.add(SourceFile(path=key, content_hash=digest, incident_id=incident.id))
-    else:
-        source.content_hash, source.incident_id, source.ingested_at = digest, incident.id, utcnow()
-
-
-def _sync_items(
-    session: Session, incident: Incident, parsed: tuple[ParsedItem, ...], report: FileReport
-) -> None:
-    stored = list(session.scalars(select(ActionItem).where(ActionItem.incident_id == incident.id)))
-    matching = match_items(parsed, stored)
-    now = utcnow()
-    for index, item in matching.pairs:
-        if item.removed_at is not None:
-            item.removed_at = None
-            _event(session, item, "restored", now, new=item.status)  # for the report's trend
-            report.restored += 1
-        if _apply(item, parsed[index], index, now, session):
-            report.updated += 1
-    for index in matching.new:
-        item = ActionItem(uid=new_uid(), incident_id=incident.id, status_changed_at=now)
-        _apply(item, parsed[index], index, now, session)
-        session.add(item)
-        session.flush()
-        _event(session, item, "created", now, new=item.status)
-        report.created += 1
-    for item in matching.gone:
-        if item.removed_at is None:
-            item.removed_at = now
-            _event(session, item, "removed", now, old=item.status)
-            report.removed += 1
-
-
-def _apply(
-    item: ActionItem, parsed: ParsedItem, position: int, now: dt.datetime, session: Session
-) -> bool:
-    """Copy the document's view of the measure onto the stored item; True if anything changed."""
-    values = {
-        "position": position,
-        "text": parsed.text,
-        "fingerprint": fingerprint(parsed.text),
-        "explicit_id": parsed.explicit_id,
-        "owner": parsed.owner,
-        "due": parsed.due,
-        "priority": parsed.priority,
-        "type": parsed.type,
-        "section": parsed.section,
-        "group_label": parsed.group,
-        "details": parsed.details,
-        "tracker_ref": parsed.tracker_ref,
-        "line": parsed.line,
-        "document_status": parsed.status,
-    }
-    changed = {k: v for k, v in values.items() if getattr(item, k, None) != v}
-    for name, value in changed.items():
-        setattr(item, name, value)
-    wanted = parsed.status or "open"
-    if item.status_source in (None, "document") and item.status != wanted:
-        old = item.status
-        item.status, item.status_source, item.status_changed_at = wanted, "document", now
-        if item.id is not None:
-            _event(session, item, "status", now, old=old, new=wanted)
-    cosmetic = {"position", "line"}
-    return item.id is not None and bool(set(changed) - cosmetic)
-
-
-def _event(
-    session: Session,
-    item: ActionItem,
-    kind: str,
-    at: dt.datetime,
-    *,
-    old: str | None = None,
-    new: str | None = None,
-) -> None:
-    session.add(
-        ItemEvent(
-            item_id=item.id, at=at, kind=kind, old_status=old, new_status=new, source="document"
-        )
-    )
-
-
-def new_uid() -> str:
-    """An item's identity in trackers: 16 hex digits, random."""
-    return secrets.token_hex(8)
+        gone, back = [], []
+        for id_, key, path, removed_at in rows:
+            there = (root / path).exists()
+            if not there and removed_at is None:
+                gone.append({"incident_pk": id_, "removed_at": now, "updated_at": now})
+                report.gone.append(key)
+            elif there and removed_at is not None:
+                back.append({"incident_pk": id_, "removed_at": None, "updated_at": now})
+                report.back.append(key)
+        for changes in (gone, back):
+            if changes:
+                session.execute(
+                    update(table).where(table.c.id == bindparam("incident_pk")), changes
+                )
