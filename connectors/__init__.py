@@ -20,14 +20,16 @@ from tracker.errors import TrackerFatal
 __all__ = ["connect"]
 
 
-def _secret(target: AnyTarget, variable: str, what: str) -> str:
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        raise TrackerFatal(
-            f"{target.name}: the environment variable {variable} holds no {what}; export it "
-            "(the target's *_env keys name the variables)"
-        )
-    return value
+def _secret(target: AnyTarget, variables: tuple[str, ...], what: str) -> str:
+    for variable in variables:
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return value
+    names = " or ".join(variables)
+    raise TrackerFatal(
+        f"{target.name}: the environment variable {names} holds no {what}; export it "
+        "(the target's *_env keys name the variables)"
+    )
 
 
 def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) -> Connector:
@@ -37,7 +39,7 @@ def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) 
         return GitHubConnector(
             target=target.name,
             repo=target.repo,
-            token=_secret(target, target.token_env, "GitHub token"),
+            token=_secret(target, target.token_envs(), "GitHub token"),
             tool_label=target.tool_label,
             api_url=target.api_url,
             timeout=target.timeout_seconds,
@@ -49,11 +51,11 @@ def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) 
     from tracker.connectors.jira import JiraConnector
 
     email = (
-        _secret(target, target.email_env, "Jira account email") if target.auth == "basic" else None
+        _secret(target, (target.email_env,), "Jira account email") if target.auth == "basic" else None
     )
     return JiraConnector(
         target,
-        token=_secret(target, target.token_env, "Jira API token"),
+        token=_secret(target, (target.token_env,), "Jira API token"),
         email=email,
         sleep=sleep or time.sleep,
     )
