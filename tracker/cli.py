@@ -393,6 +393,51 @@ def sync(
         raise typer.Exit(code)
 
 
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Option("--path", help="Where to write the config.", metavar="FILE", dir_okay=False),
+    ] = Path("track.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented track.yaml: the shipped example, filled with what can be detected
+    (the git root, a folder of postmortems, a GitHub remote named origin).
+
+    Never replaces an existing file without --force (exit 2). Next: `track doctor`.
+    """
+    from tracker.setup.scaffold import write_config
+
+    found = write_config(path, force=force)
+    typer.echo(f"wrote {path}")
+    typer.echo(f"  root: {found.root}")
+    if found.sources:
+        typer.echo(f"  sources: {found.sources} ({found.markdown_files} markdown files)")
+    else:
+        typer.echo("  sources: none found; list your postmortems' globs under `sources:`")
+    if found.repo:
+        typer.echo(f"  target: GitHub repository {found.repo} (from git remote origin)")
+        typer.echo("next: export GH_TOKEN=... (Issues read and write), then `track doctor`")
+    else:
+        typer.echo("  target: no GitHub remote named origin; add one under `targets:`")
+        typer.echo("next: fill in `targets:`, then `track doctor`")
+
+
+@app.command()
+def doctor(config: ConfigOption = None) -> None:
+    """Check the set-up: the config file, the database, and for each target the token, the
+    repository or project, the tool label, the owners; then routing. One line per check, a fix
+    for each failure. Sends only reads.
+
+    Exit code 0 when every check passed, 1 when one failed, 2 when the config is wrong.
+    """
+    from tracker.setup.doctor import run_doctor
+
+    code = run_doctor(config, typer.echo)
+    if code:
+        raise typer.Exit(code)
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create the database or bring its schema up to date (also done on first use)."""

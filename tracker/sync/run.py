@@ -172,8 +172,10 @@ def _totals(outcome: Outcome) -> dict[str, int]:
     return {key: sum(int(str(s[key])) for s in summaries) for key in TOTALS}
 
 
-def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]:
-    """A warning when routing sends some incidents to no target: never silence."""
+def unrouted_incidents(
+    store: Store, settings: Config, include_drafts: bool = False
+) -> list[tuple[str, int]]:
+    """(incident key, live items) of the stored incidents routing sends to no target."""
     with store.session(commit=False) as session:
         rows = session.execute(
             select(Incident.key, Incident.source_path, Incident.meta, func.count(ActionItem.id))
@@ -181,12 +183,17 @@ def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]
             .where(ActionItem.removed_at.is_(None), Incident.removed_at.is_(None))
             .group_by(Incident.id)
         ).all()
-    lost = [
+    return [
         (key, items)
         for key, path, meta, items in rows
         if (include_drafts or not is_draft(meta))
         and route(settings.routing, source_path=path, meta=meta) is None
     ]
+
+
+def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]:
+    """A warning when routing sends some incidents to no target: never silence."""
+    lost = unrouted_incidents(store, settings, include_drafts)
     if not lost:
         return []
     names = ", ".join(key for key, _ in lost[:3]) + (", ..." if len(lost) > 3 else "")
