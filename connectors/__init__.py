@@ -51,7 +51,9 @@ def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) 
     from tracker.connectors.jira import JiraConnector
 
     email = (
-        _secret(target, (target.email_env,), "Jira account email") if target.auth == "basic" else None
+        _secret(target, (target.email_env,), "Jira account email")
+        if target.auth == "basic"
+        else None
     )
     return JiraConnector(
         target,

@@ -93,6 +93,7 @@ class GitHubConnector:
             translate=lambda exc, what: self._translate(exc, what, None),
             max_wait=max_wait,
             sleep=sleep,
+            host=api_host,
         )
 
     # -- reads ---------------------------------------------------------------------------

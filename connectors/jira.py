@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from jira import JIRA, JIRAError
 
@@ -487,6 +488,7 @@ class JiraConnector:
             translate=translate,
             max_wait=self.config.max_wait_seconds,
             sleep=self._sleep,
+            host=urlsplit(self.config.url).hostname or "",
         )
         return policy.call(work, what=what, write=write, repeatable=repeatable)
 

@@ -53,6 +53,7 @@ class Policy:
     translate: Callable[[Exception, str], Exception]  # (error, what was tried) -> project error
     max_wait: float
     sleep: Callable[[float], None]
+    host: str = ""  # where requests go, for "cannot reach HOST"
 
     def call(
         self,
@@ -81,7 +82,8 @@ class Policy:
                     ) from exc
                 if attempt >= ATTEMPTS:
                     raise TrackerUnavailable(
-                        f"{self.target}: cannot reach {host_of(exc)}: {network_reason(exc)}"
+                        f"{self.target}: cannot reach {self.host or host_of(exc)}: "
+                        f"{network_reason(exc)}"
                     ) from exc
             except self.errors as exc:
                 wait = self.wait_for(exc)
@@ -121,8 +123,16 @@ def network_reason(exc: Exception) -> str:
     if isinstance(exc, requests.Timeout) or "timed out" in text:
         return "no answer in time (timeout_seconds)"
     reasons = (
-        (("name or service not known", "nodename nor servname", "name resolution",
-          "getaddrinfo", "no address associated"), "name resolution failed"),
+        (
+            (
+                "name or service not known",
+                "nodename nor servname",
+                "name resolution",
+                "getaddrinfo",
+                "no address associated",
+            ),
+            "name resolution failed",
+        ),
         (("connection refused",), "connection refused"),
         (("certificate", "ssl"), "TLS failed (certificate or proxy)"),
         (("connection reset", "connection aborted", "remote end closed"), "connection dropped"),

@@ -410,14 +410,13 @@ def _did_you_mean(error: Any) -> str:
 
     model: Any = Config
     for part in error["loc"][:-1]:
-        if isinstance(part, int):
-            continue
-        if part in ("github", "jira"):
+        if part in ("github", "jira"):  # a target's kind: its own keys
             model = GitHubTarget if part == "github" else JiraTarget
-            continue
-        annotation = model.model_fields[part].annotation if part in model.model_fields else None
-        model = annotation if isinstance(annotation, type) else None
-        if model is None:
-            return ""
+        elif isinstance(part, str):
+            field = model.model_fields.get(part) if model is not None else None
+            kind = field.annotation if field is not None else None
+            model = kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+    if model is None:
+        return ""
     close = difflib.get_close_matches(str(error["loc"][-1]), list(model.model_fields), n=1)
     return f"; did you mean {close[0]}?" if close else ""

@@ -239,6 +239,11 @@ class FakeGitHub:
     def _repository(self) -> dict[str, Any]:
         """The repository: the description's example, with its name, issues and permissions."""
         repo = self._example("full-repository-default-response") or {}
+        # The example lacks `language`, which the schema requires, and shows a fork's `parent`
+        # and `source` (repositories that lack it too): a repository of its own, as served.
+        repo.pop("parent", None)
+        repo.pop("source", None)
+        repo.update(fork=False, language=repo.get("language"))
         owner, name = self.repo.split("/")
         repo.update(
             full_name=self.repo,

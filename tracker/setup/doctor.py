@@ -159,7 +159,9 @@ def _token_fix(target: AnyTarget) -> str:
             f"write on {target.repo})"
         )
     if target.auth == "basic":
-        return f"export {target.email_env}=... {target.token_env}=... (an API token of that account)"
+        return (
+            f"export {target.email_env}=... {target.token_env}=... (an API token of that account)"
+        )
     return f"export {target.token_env}=... (a personal access token)"
 
 
@@ -193,7 +195,9 @@ def _github(target: GitHubTarget, github: GitHubConnector) -> Iterator[Check]:
     yield from _github_owners(target, github)
 
 
-def _github_label(target: GitHubTarget, github: GitHubConnector, *, can_create: bool) -> Iterator[Check]:
+def _github_label(
+    target: GitHubTarget, github: GitHubConnector, *, can_create: bool
+) -> Iterator[Check]:
     subject, label = f"{target.name}: label", target.tool_label
     try:
         exists = github.label_exists()
