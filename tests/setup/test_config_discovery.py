@@ -44,7 +44,9 @@ def test_the_order_config_files_are_looked_for_in(tmp_path: Path, run, monkeypat
     assert [i["text"] for i in json.loads(result.out)[0]["items"]] == ["Add a canary"]
 
 
-def test_outside_a_git_repository_parents_are_not_searched(tmp_path: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_outside_a_git_repository_parents_are_not_searched(
+    tmp_path: Path, run, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "x.md").write_text(DOC)
     (tmp_path / "track.yaml").write_text(CONFIG.format(word="chores"))
@@ -73,7 +75,10 @@ def test_outside_a_git_repository_parents_are_not_searched(tmp_path: Path, run, 
             "targets[0].close_removed must be true or false (not 'maybe')",
         ),
         ("sources: postmortems/*.md", "sources must be a list, e.g. [a, b]"),
-        ("check: {require: [owner, team]}", "check.require[1] must be one of 'owner', 'due' or 'priority' (not 'team')"),
+        (
+            "check: {require: [owner, team]}",
+            "check.require[1] must be one of 'owner', 'due' or 'priority' (not 'team')",
+        ),
         ("statu: {}", "statu: unknown key; did you mean status?"),
     ],
 )

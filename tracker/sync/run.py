@@ -155,7 +155,12 @@ def _sync_target(
 def _log_summary(outcome: Outcome, *, dry_run: bool, seconds: float) -> None:
     """One line per sync for cron logs and log shippers (with --verbose or --log-format)."""
     totals = _totals(outcome)
-    words = ", ".join(f"{totals[k]} {k.replace('_', ' ')}" for k in TOTALS if k != "requests")
+    always = ("created", "updated", "completed", "failed", "unchanged")
+    words = ", ".join(
+        f"{totals[k]} {k.replace('_', ' ')}"
+        for k in TOTALS
+        if k in always or (k != "requests" and totals[k])
+    )
     log.info(
         "track sync%s: %s; %d requests; %.1f s; exit %d",
         " (dry run)" if dry_run else "",
