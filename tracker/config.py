@@ -364,37 +364,21 @@ def plain_error(exc: ValidationError) -> str:
     parts = [p for p in error["loc"] if p not in ("github", "jira")]  # the discriminator's tag
     key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
     field = next((p for p in reversed(parts) if isinstance(p, str)), "")
-    kind, ctx = error["type"], error.get("ctx") or {}
-    got = f" (not {error['input']!r})" if not isinstance(error["input"], dict | list) else ""
+    kind = error["type"]
+    got = "" if isinstance(error["input"], dict | list) else f" (not {error['input']!r})"
     if kind == "extra_forbidden":
-        return f"{key}: unknown key{_did_you_mean(error)} (the keys that exist are in {example_config()})"
-    if kind == "value_error" or kind == "assertion_error":
+        where = f"the keys that exist are in {example_config()}"
+        return f"{key}: unknown key{_did_you_mean(error)} ({where})"
+    if kind in ("value_error", "assertion_error"):
         return f"{key or '(top level)'}: {error['msg'].removeprefix('Value error, ')}"
     if kind == "string_pattern_mismatch":
-        return f"{key} must be {PATTERN_WORDS.get(field, 'in the form ' + str(ctx.get('pattern')))}{got}"
+        return f"{key} must be {PATTERN_WORDS.get(field, 'as the example shows')}{got}"
     if kind == "missing":
         return f"{key} is required (see {example_config()})"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return f"{key or 'targets'}: kind must be github or jira"
-    words = {
-        "literal_error": lambda: f"must be one of {ctx.get('expected')}",
-        "bool_parsing": lambda: "must be true or false",
-        "bool_type": lambda: "must be true or false",
-        "int_parsing": lambda: "must be a whole number",
-        "int_type": lambda: "must be a whole number",
-        "float_parsing": lambda: "must be a number",
-        "float_type": lambda: "must be a number",
-        "greater_than": lambda: f"must be more than {ctx.get('gt')}",
-        "greater_than_equal": lambda: f"must be {ctx.get('ge')} or more",
-        "less_than_equal": lambda: f"must be {ctx.get('le')} or less",
-        "string_type": lambda: "must be text",
-        "string_too_short": lambda: "must not be empty",
-        "list_type": lambda: "must be a list, e.g. [a, b]",
-        "dict_type": lambda: "must be a mapping of keys, e.g. {key: value}",
-        "model_type": lambda: "must be a mapping of keys, e.g. {key: value}",
-    }
-    said = words.get(kind)
-    return f"{key} {said() if said else error['msg']}{got}"
+    said = ERROR_WORDS.get(kind)
+    return f"{key} {said.format(**(error.get('ctx') or {})) if said else error['msg']}{got}"
 
 
 # What each pattern-checked key must look like, for messages.
@@ -402,6 +386,26 @@ PATTERN_WORDS = {
     "repo": "OWNER/NAME, e.g. acme/ops",
     "project": "a Jira project key, e.g. OPS",
     "tool_label": "one word without spaces, e.g. postmortem-action",
+}
+# pydantic's error types in words; {name} is filled from the error's context.
+ERROR_WORDS = {
+    "literal_error": "must be one of {expected}",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be {ge} or more",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be {le} or less",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "list_type": "must be a list, e.g. [a, b]",
+    "dict_type": "must be a mapping of keys, e.g. {{key: value}}",
+    "model_type": "must be a mapping of keys, e.g. {{key: value}}",
 }
 
 
