@@ -17,7 +17,7 @@ from tracker.config import AnyTarget, GitHubTarget, JiraTarget
 from tracker.connector import Connector
 from tracker.errors import TrackerFatal
 
-__all__ = ["connect"]
+__all__ = ["connect", "ticket_style"]
 
 
 def _secret(target: AnyTarget, variables: tuple[str, ...], what: str) -> str:
@@ -61,3 +61,15 @@ def connect(target: AnyTarget, *, sleep: Callable[[float], None] | None = None) 
         email=email,
         sleep=sleep or time.sleep,
     )
+
+
+def ticket_style(target: AnyTarget) -> tuple[str, str]:
+    """(user_noun, flavor) of the target's connector: what its ticket text is made with, for a
+    plan made without connecting (a dry run's local plan)."""
+    if isinstance(target, GitHubTarget):
+        from tracker.connectors.github import GitHubConnector
+
+        return GitHubConnector.user_noun, GitHubConnector.flavor
+    from tracker.connectors.jira import JiraConnector
+
+    return JiraConnector.user_noun, JiraConnector.flavor

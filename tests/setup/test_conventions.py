@@ -121,6 +121,22 @@ def test_dry_run_without_a_token_shows_the_local_plan(github: FakeGitHub, run, m
     assert real.code == 2 and "holds no GitHub token" in real.err
 
 
+def test_a_local_plan_knows_the_tickets_already_made(
+    github: FakeGitHub, run, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    assert run("sync").code == 0
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(doc.read_text() + "- Page the on-call for checkout (owner: dana)\n")
+    monkeypatch.delenv("GH_TOKEN")
+    result = run("sync", "--dry-run")
+    assert result.code == 0, result.err
+    assert "local plan" in result.err
+    assert [line.split("  ")[0] for line in result.out.splitlines() if "would" in line] == [
+        "gh: would create"
+    ]
+    assert "Page the on-call" in result.out
+
+
 def test_dry_run_without_a_network_shows_the_local_plan(github: FakeGitHub, run, sleeps) -> None:  # type: ignore[no-untyped-def]
     github.faults.append(Fault("GET", r"/issues$", reset=True, times=100))
     result = run("sync", "--dry-run", "--format", "json")

@@ -15,12 +15,11 @@ from tracker.errors import ItemRejected, TrackerUnavailable
 
 
 class LocalOnly:
-    user_noun = "user"
-    flavor = "markdown"
     batch_size = 1
 
-    def __init__(self, target: str, *, flavor: str = "markdown") -> None:
+    def __init__(self, target: str, *, user_noun: str, flavor: str) -> None:
         self.target = target
+        self.user_noun = user_noun  # as the real connector's, so ticket text compares equal
         self.flavor = flavor
         self.requests = RequestCount()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tracker.config import AnyTarget, Config, GitHubTarget, example_config
+from tracker.config import AnyTarget, Config, example_config
 from tracker.connector import Connector
 from tracker.errors import ConfigError, TrackerFatal
 from tracker.store.database import Store, open_store
@@ -146,8 +146,10 @@ def _sync_target(
         if not (dry_run and report.stopped and "cannot reach" in report.stopped):
             return report
         reason = report.stopped
-    flavor = "markdown" if isinstance(target, GitHubTarget) else "jira"
-    local = run(LocalOnly(target.name, flavor=flavor))
+    from tracker.connectors import ticket_style
+
+    user_noun, flavor = ticket_style(target)
+    local = run(LocalOnly(target.name, user_noun=user_noun, flavor=flavor))
     local.local_plan = reason.removeprefix(f"{target.name}: ")
     return local
 
