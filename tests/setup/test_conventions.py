@@ -180,3 +180,46 @@ def test_log_format_json_ends_with_a_summary_record(github: FakeGitHub, run) -> 
     assert again.out == ""
     [record] = [json.loads(line) for line in again.err.strip().splitlines()]
     assert record["summary"]["unchanged"] == 2 and record["summary"]["requests"] == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        (
+            "HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded with url: "
+            '/user (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object '
+            "at 0x7f>: Failed to resolve 'api.github.com' ([Errno -3] Temporary failure in name "
+            'resolution)"))',
+            "name resolution failed",
+        ),
+        ("[Errno 111] Connection refused", "connection refused"),
+        (
+            "('Connection aborted.', RemoteDisconnected('Remote end closed connection'))",
+            "connection dropped",
+        ),
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+            "TLS failed (certificate or proxy)",
+        ),
+        ("something else entirely", "connection failed"),
+    ],
+)
+def test_network_failures_in_words(message: str, words: str) -> None:
+    import requests
+
+    from tracker.connectors.retry import network_reason
+
+    assert network_reason(requests.ConnectionError(message)) == words
+
+
+def test_a_refused_connection_names_the_host(tmp_path: Path, run, monkeypatch, sleeps) -> None:  # type: ignore[no-untyped-def]
+    """A real socket, no fake: nothing listens on port 9 of this machine."""
+    monkeypatch.setenv("TRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'track.db'}")
+    monkeypatch.setenv("GH_TOKEN", "t0ken")
+    (tmp_path / "track.yaml").write_text(
+        "targets: [{kind: github, name: gh, repo: acme/ops, api_url: 'http://127.0.0.1:9'}]\n"
+    )
+    result = run("doctor")
+    assert result.code == 1
+    assert "cannot reach 127.0.0.1: connection refused" in result.out
+    assert "0x" not in result.out
