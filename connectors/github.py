@@ -16,9 +16,9 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from github import Auth, Github, GithubException
 from github.Issue import Issue
@@ -34,6 +34,13 @@ from tracker.errors import (
 )
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RepoAccess:
+    read: bool  # may read issues
+    write: bool  # may create issues with labels and assignees, and close them
+    issues: bool  # the repository has issues enabled
 
 
 class GitHubConnector:
@@ -86,6 +93,7 @@ class GitHubConnector:
             translate=lambda exc, what: self._translate(exc, what, None),
             max_wait=max_wait,
             sleep=sleep,
+            host=api_host,
         )
 
     # -- reads ---------------------------------------------------------------------------
@@ -145,6 +153,57 @@ class GitHubConnector:
         return self._call(
             lambda: self._load(key), what=f"read issue #{key}", write=False, issue=key
         )
+
+    # -- diagnosis (`track doctor`): one cheap read each -----------------------------------
+
+    def whoami(self) -> str:
+        """The login the token belongs to (GET /user); a 401 here means a bad token."""
+
+        def read() -> str:
+            self.requests.reads += 1
+            data = self._gh.requester.requestJsonAndCheck("GET", "/user")[1]
+            return str(data.get("login") if isinstance(data, dict) else "?")
+
+        return self._call(read, what="read the token's user", write=False)
+
+    def access(self) -> RepoAccess:
+        """What the token's user may do in the repository (GET /repos/{o}/{r}, `permissions`)."""
+
+        def read() -> RepoAccess:
+            self.requests.reads += 1
+            data = self._gh.requester.requestJsonAndCheck("GET", f"/repos/{self.repo_name}")[1]
+            if not isinstance(data, dict):
+                raise unexpected_answer(self.target, "GitHub", "read the repository")
+            rights = data.get("permissions") or {}
+            return RepoAccess(
+                read=bool(rights.get("pull")),
+                # labels and assignees of a new issue need push access (else GitHub drops them)
+                write=bool(rights.get("push") or rights.get("maintain") or rights.get("admin")),
+                issues=bool(data.get("has_issues", True)),
+            )
+
+        return self._call(read, what=f"read repository {self.repo_name}", write=False)
+
+    def label_exists(self) -> bool:
+        """Whether the tool label is in the repository (GET .../labels/{name}: 200 or 404)."""
+        return self._exists(f"labels/{quote(self.tool_label, safe='')}", "read the tool label")
+
+    def assignable(self, login: str) -> bool:
+        """Whether issues may be assigned to `login` (GET .../assignees/{login}: 204 or 404)."""
+        return self._exists(f"assignees/{quote(login, safe='')}", f"check assignee {login}")
+
+    def _exists(self, path: str, what: str) -> bool:
+        def read() -> bool:
+            self.requests.reads += 1
+            try:
+                self._gh.requester.requestJsonAndCheck("GET", f"/repos/{self.repo_name}/{path}")
+            except GithubException as exc:
+                if exc.status == 404:
+                    return False
+                raise
+            return True
+
+        return self._call(read, what=what, write=False)
 
     # -- writes --------------------------------------------------------------------------
 

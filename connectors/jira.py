@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from jira import JIRA, JIRAError
 
@@ -193,6 +194,21 @@ class JiraConnector:
             closed_at=_when(fields.get("resolutiondate")) if closed else None,
             identity=marker_from_property((data.get("properties") or {}).get(PROPERTY)),
         )
+
+    # -- diagnosis (`track doctor`) ------------------------------------------------------
+
+    def whoami(self) -> str:
+        """Whose the credentials are (GET /myself): display name and email, or username."""
+        me = self._request("GET", "/myself", what="read the account of the credentials")
+        who = me.get("emailAddress") or me.get("name") or me.get("accountId") or "?"
+        return f"{me.get('displayName') or who} ({who})"
+
+    def user_found(self, user: str) -> bool | None:
+        """Whether Jira knows the owner a postmortem name maps to; None when the value is used
+        as it is (an account ID on Cloud, a username on Data Center) and nothing is looked up."""
+        if not (self.cloud and "@" in user):
+            return None
+        return self._account(user) is not None
 
     # -- the create screen ---------------------------------------------------------------
 
@@ -472,6 +488,7 @@ class JiraConnector:
             translate=translate,
             max_wait=self.config.max_wait_seconds,
             sleep=self._sleep,
+            host=urlsplit(self.config.url).hostname or "",
         )
         return policy.call(work, what=what, write=write, repeatable=repeatable)
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -24,6 +25,7 @@ from tracker.errors import AmbiguousWrite, RateLimited, TrackerUnavailable, Unex
 
 T = TypeVar("T")
 ATTEMPTS = 4
+log = logging.getLogger("tracker.connectors")
 
 
 def unexpected_answer(target: str, tracker: str, what: str) -> UnexpectedAnswer:
@@ -51,6 +53,7 @@ class Policy:
     translate: Callable[[Exception, str], Exception]  # (error, what was tried) -> project error
     max_wait: float
     sleep: Callable[[float], None]
+    host: str = ""  # where requests go, for "cannot reach HOST"
 
     def call(
         self,
@@ -68,6 +71,7 @@ class Policy:
             attempt += 1
             if before is not None:
                 before()
+            log.debug("%s: %s: %s%s", self.target, self.tracker, what, _nth(attempt))
             try:
                 return work()
             except (requests.ConnectionError, requests.Timeout) as exc:
@@ -78,7 +82,8 @@ class Policy:
                     ) from exc
                 if attempt >= ATTEMPTS:
                     raise TrackerUnavailable(
-                        f"{self.target}: {self.tracker} did not answer to {what}: {exc}"
+                        f"{self.target}: cannot reach {self.host or host_of(exc)}: "
+                        f"{network_reason(exc)}"
                     ) from exc
             except self.errors as exc:
                 wait = self.wait_for(exc)
@@ -97,3 +102,43 @@ class Policy:
                 if not (self.transient(exc) and retry_failures and attempt < ATTEMPTS):
                     raise self.translate(exc, what) from exc
             self.sleep(2.0**attempt)
+
+
+def _nth(attempt: int) -> str:
+    return f" (attempt {attempt})" if attempt > 1 else ""
+
+
+def host_of(exc: Exception) -> str:
+    """The host a failed request was for, from the request requests kept."""
+    from urllib.parse import urlsplit
+
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None) or ""
+    return urlsplit(str(url)).hostname or "the tracker"
+
+
+def network_reason(exc: Exception) -> str:
+    """What went wrong, in words, instead of urllib3's repr of its connection pool."""
+    text = str(exc).lower()
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return "no answer in time (timeout_seconds)"
+    reasons = (
+        (
+            (
+                "name or service not known",
+                "nodename nor servname",
+                "name resolution",
+                "getaddrinfo",
+                "no address associated",
+            ),
+            "name resolution failed",
+        ),
+        (("connection refused",), "connection refused"),
+        (("certificate", "ssl"), "TLS failed (certificate or proxy)"),
+        (("connection reset", "connection aborted", "remote end closed"), "connection dropped"),
+        (("network is unreachable", "no route to host"), "network unreachable"),
+    )
+    for needles, words in reasons:
+        if any(n in text for n in needles):
+            return words
+    return "connection failed"

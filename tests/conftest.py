@@ -20,10 +20,12 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "TRACK_CONFIG",
         "TRACK_DATABASE_URL",
         "GITHUB_TOKEN",
+        "GH_TOKEN",
         "JIRA_API_TOKEN",
         "JIRA_EMAIL",
     ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".user-config"))  # no user's track.yaml
     monkeypatch.chdir(tmp_path)
     yield tmp_path
 

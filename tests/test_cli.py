@@ -98,7 +98,8 @@ def test_config_file_patterns_and_errors(tmp_path, run, monkeypatch) -> None:  #
     result = run("parse", "x.md", "--config", "bad.yaml")
     assert result.code == 2
     assert result.err.strip().startswith(
-        "error: bad.yaml: parser.measures_heading: unknown key (the keys that exist are in "
+        "error: bad.yaml: parser.measures_heading: unknown key; did you mean "
+        "measures_headings? (the keys that exist are in "
     )
     shown = result.err.strip().rsplit(" ", 1)[-1].rstrip(")")
     assert Path(shown).name == "config.example.yaml" and Path(shown).is_file()

@@ -27,6 +27,16 @@ MAY_IMPORT: dict[str, set[str]] = {
         *VALUES,
     },
     "tracker.connectors": {"tracker.connectors", "tracker.config", *VALUES},
+    # set-up and diagnosis use every part, as the CLI does; they never talk to a tracker
+    # except through the connectors
+    "tracker.setup": {
+        "tracker.setup",
+        "tracker.config",
+        "tracker.store",
+        "tracker.sync",
+        "tracker.connectors",
+        *VALUES,
+    },
     "tracker.config": {"tracker.config", "tracker.parse", "tracker.errors"},
     **{name: VALUES for name in VALUES},
 }
@@ -37,6 +47,7 @@ NEVER: dict[str, set[str]] = {
     "tracker.report": {"github", "jira", "requests"},
     "tracker.sync": {"github", "jira", "requests"},
     "tracker.connectors": {"sqlalchemy", "alembic"},
+    "tracker.setup": {"github", "jira", "requests", "typer"},
     **{name: {"sqlalchemy", "github", "jira", "typer", "rich"} for name in VALUES},
 }
 # The one import that crosses upwards on purpose, inside a function: the engine's run loads the

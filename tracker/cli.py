@@ -10,9 +10,10 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 from tracker import __version__
 from tracker.errors import TrackError, UsageError
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Make sure the lessons of an outage actually get done: track postmortem action items.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # click's plain help: loading rich's help rendering doubles start-up
 )
@@ -38,14 +40,17 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
-        help="Config file (default: $TRACK_CONFIG, else ./track.yaml if present).",
+        help="Config file (default: $TRACK_CONFIG, else track.yaml here or in a parent folder "
+        "up to the git root, else the user's config folder).",
         dir_okay=False,
+        metavar="FILE",
     ),
 ]
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Postmortem files, or folders searched for *.md (default: config sources)."
+        help="Postmortem files, or folders searched for *.md (default: config sources).",
+        metavar="PATH",
     ),
 ]
 
@@ -64,6 +69,11 @@ class CheckFormat(StrEnum):
     text = "text"
     github = "github"
     markdown = "markdown"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class StatusFormat(StrEnum):
@@ -91,7 +101,8 @@ def main_options(
 @app.command()
 def parse(
     paths: Annotated[
-        list[Path], typer.Argument(help="Postmortem files, or folders searched for *.md.")
+        list[Path],
+        typer.Argument(help="Postmortem files, or folders searched for *.md.", metavar="PATH"),
     ],
     output: Annotated[
         ParseFormat, typer.Option("--format", "-f", help="table for people, json for programs.")
@@ -99,7 +110,9 @@ def parse(
     heading: Annotated[
         list[str] | None,
         typer.Option(
-            "--heading", help="Extra regex for headings that open a measures section (repeatable)."
+            "--heading",
+            help="Extra regex for headings that open a measures section (repeatable).",
+            metavar="REGEX",
         ),
     ] = None,
     explain: Annotated[
@@ -140,7 +153,8 @@ def parse(
 @app.command()
 def check(
     paths: Annotated[
-        list[Path], typer.Argument(help="Postmortem files, or folders searched for *.md.")
+        list[Path],
+        typer.Argument(help="Postmortem files, or folders searched for *.md.", metavar="PATH"),
     ],
     output: Annotated[
         CheckFormat,
@@ -235,28 +249,34 @@ def status(
         StatusFormat, typer.Option("--format", "-f", help="table, json, csv, or markdown to paste.")
     ] = StatusFormat.table,
     incident: Annotated[
-        str | None, typer.Option(help="Only this incident (id or path; * matches anything).")
+        str | None,
+        typer.Option(help="Only this incident (id or path; * matches anything).", metavar="ID"),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option(help="Count only the measures this owner has.")
+        str | None, typer.Option(help="Count only the measures this owner has.", metavar="NAME")
     ] = None,
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only incidents with overdue measures.")
     ] = False,
     since: Annotated[
-        str | None, typer.Option(help="Only incidents on or after this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option(help="Only incidents on or after this date (YYYY-MM-DD).", metavar="DATE"),
     ] = None,
     fail_under: Annotated[
         float | None,
         typer.Option(
-            help="Exit 1 if an incident past the grace period is less complete than PCT.",
+            help="Exit 1 if an incident past the grace period is less complete than PCT (0-100).",
             metavar="PCT",
+            min=0,
+            max=100,
         ),
     ] = None,
     grace_days: Annotated[
         int | None,
         typer.Option(
-            help="Days an incident has before --fail-under counts it (config: status.grace_days)."
+            help="Days an incident has before --fail-under counts it (config: status.grace_days).",
+            metavar="DAYS",
+            min=0,
         ),
     ] = None,
     items: Annotated[
@@ -357,10 +377,15 @@ def report(
 def sync(
     paths: PathsArgument = None,
     target: Annotated[
-        str | None, typer.Option(help="Sync only this target (default: all).")
+        str | None, typer.Option(help="Sync only this target (default: all).", metavar="NAME")
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the plan; change nothing, locally or remotely.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print the plan (would create / would update / would close); change nothing, "
+            "locally or remotely. Without a token or a network: the local plan, from the store.",
+        ),
     ] = False,
     output: Annotated[
         SyncFormat,
@@ -373,8 +398,27 @@ def sync(
         ),
     ] = False,
     wait: Annotated[
-        float, typer.Option(help="Seconds to wait for another sync on this database to finish.")
+        float,
+        typer.Option(
+            help="Seconds to wait for another sync on this database to finish.",
+            metavar="SECONDS",
+            min=0,
+        ),
     ] = 0,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Log what each request does (never a token), on stderr."
+        ),
+    ] = False,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            help="text, or json: one object a line on stderr for log shippers, ending with the "
+            "run's summary.",
+        ),
+    ] = LogFormat.text,
     config: ConfigOption = None,
 ) -> None:
     """Ingest, then create, update and read back tickets for the action items.
@@ -382,8 +426,10 @@ def sync(
     Exit code 0 when all went well, 1 when some items or files failed (the others were
     synced; failures are listed), 2 for a configuration, authentication or database problem.
     """
+    from tracker.logs import configure
     from tracker.sync.run import run_sync
 
+    configure(verbose=verbose, json_lines=log_format is LogFormat.json)
     settings = _load(config)
     # Without PATHs or sources, sync what is stored (e.g. after `track ingest`).
     code = run_sync(
@@ -396,6 +442,51 @@ def sync(
         include_drafts=include_drafts,
         wait=wait,
     )
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path,
+        typer.Option("--path", help="Where to write the config.", metavar="FILE", dir_okay=False),
+    ] = Path("track.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented track.yaml: the shipped example, filled with what can be detected
+    (the git root, a folder of postmortems, a GitHub remote named origin).
+
+    Never replaces an existing file without --force (exit 2). Next: `track doctor`.
+    """
+    from tracker.setup.scaffold import write_config
+
+    found = write_config(path, force=force)
+    typer.echo(f"wrote {path}")
+    typer.echo(f"  root: {found.root}")
+    if found.sources:
+        typer.echo(f"  sources: {found.sources} ({found.markdown_files} markdown files)")
+    else:
+        typer.echo("  sources: none found; list your postmortems' globs under `sources:`")
+    if found.repo:
+        typer.echo(f"  target: GitHub repository {found.repo} (from git remote origin)")
+        typer.echo("next: export GH_TOKEN=... (Issues read and write), then `track doctor`")
+    else:
+        typer.echo("  target: no GitHub remote named origin; add one under `targets:`")
+        typer.echo("next: fill in `targets:`, then `track doctor`")
+
+
+@app.command()
+def doctor(config: ConfigOption = None) -> None:
+    """Check the set-up: the config file, the database, and for each target the token, the
+    repository or project, the tool label, the owners; then routing. One line per check, a fix
+    for each failure. Sends only reads.
+
+    Exit code 0 when every check passed, 1 when one failed, 2 when the config is wrong.
+    """
+    from tracker.setup.doctor import run_doctor
+
+    code = run_doctor(config, typer.echo)
     if code:
         raise typer.Exit(code)
 
@@ -448,10 +539,26 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option} {value!r} is not a date: use YYYY-MM-DD") from None
 
 
+def _plain_metavars(command: Any) -> None:
+    """Flags show no type (`--dry-run`, not `--dry-run <bool>`); a value shows its name."""
+    context = command.context_class(command, help_option_names=["-h", "--help"])
+    help_option = command.get_help_option(context)  # made once, then kept by the command
+    for param in [*command.params, *([help_option] if help_option else [])]:
+        choice = param.type_descriptor.is_choice  # <text|json> already says what is allowed
+        if param.param_type_name == "option" and param.metavar is None and not choice:
+            param.metavar = "" if param.is_flag else (param.name or "value").upper()
+        if param.param_type_name == "argument" and param.metavar:
+            param.display_type_rich = lambda ctx: None  # PATH says it; not <list[Path]> too
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+
+
 def main() -> None:
     """Entry point: typer handles usage errors and exit codes; ours print one line."""
+    command = typer.main.get_command(app)
+    _plain_metavars(command)
     try:
-        app(prog_name="track")
+        command(prog_name="track")
     except TrackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

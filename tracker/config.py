@@ -1,7 +1,9 @@
-"""The configuration: `--config PATH`, else `$TRACK_CONFIG`, else `./track.yaml`, else defaults.
+"""The configuration: `--config PATH`, else `$TRACK_CONFIG`, else `./track.yaml`, else a
+`track.yaml` in a parent folder up to the git repository's root, else `track.yaml` in the
+user's config folder (`~/.config/track/` on Linux), else defaults.
 
 Every key is documented in `config.example.yaml`. Errors name the file, the key, what is wrong
-and what is allowed.
+and what is allowed, in words (`plain_error`), not in pydantic's.
 """
 
 from __future__ import annotations
@@ -144,13 +146,18 @@ class GitHubTarget(_TargetBase):
     kind: Literal["github"]
     repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
     api_url: str = "https://api.github.com"
-    token_env: str = "GITHUB_TOKEN"
+    # None: GH_TOKEN, else GITHUB_TOKEN (the order the gh CLI reads them in)
+    token_env: str | None = None
     write_interval_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("api_url")
     @classmethod
     def _http_url(cls, url: str) -> str:
         return _http(url, "e.g. https://api.github.com or https://HOST/api/v3")
+
+    def token_envs(self) -> tuple[str, ...]:
+        """The variables the token is read from, first one set wins."""
+        return (self.token_env,) if self.token_env else GITHUB_TOKEN_ENVS
 
 
 DEFAULT_PRIORITIES = {"P0": "Highest", "P1": "High", "P2": "Medium", "P3": "Low", "P4": "Lowest"}
@@ -296,13 +303,38 @@ class Config(BaseModel):
         return self._folder if self._folder is not None else Path.cwd()
 
 
+GITHUB_TOKEN_ENVS = ("GH_TOKEN", "GITHUB_TOKEN")
+
+
+def git_root(start: Path) -> Path | None:
+    """The working tree holding `start` (a folder with `.git`, a folder or a worktree's file)."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def config_path(explicit: Path | None) -> Path | None:
+    """The file to read: see the module's docstring for the order."""
     if explicit is not None:
         return explicit
     from_env = os.environ.get("TRACK_CONFIG")
     if from_env:
         return Path(from_env)
-    return DEFAULT_PATH if DEFAULT_PATH.exists() else None
+    if DEFAULT_PATH.exists():
+        return DEFAULT_PATH
+    here = Path.cwd()
+    top = git_root(here)
+    if top is not None:
+        for folder in here.parents:
+            if (folder / DEFAULT_PATH).is_file():
+                return folder / DEFAULT_PATH
+            if folder == top:
+                break
+    from platformdirs import user_config_path
+
+    user_file = user_config_path("track", appauthor=False) / DEFAULT_PATH
+    return user_file if user_file.is_file() else None
 
 
 def load_config(explicit: Path | None = None) -> Config:
@@ -328,9 +360,72 @@ def load_config(explicit: Path | None = None) -> Config:
         config._folder = path.resolve().parent
         return config
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = f"unknown key (the keys that exist are in {example_config()})"
-        raise ConfigError(f"{path}: {key}: {message}") from exc
+        raise ConfigError(f"{path}: {plain_error(exc)}") from exc
+
+
+def plain_error(exc: ValidationError) -> str:
+    """The first problem pydantic found, as a person would say it: the key, then what to do."""
+    error = exc.errors()[0]
+    parts = [p for p in error["loc"] if p not in ("github", "jira")]  # the discriminator's tag
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+    field = next((p for p in reversed(parts) if isinstance(p, str)), "")
+    kind = error["type"]
+    got = "" if isinstance(error["input"], dict | list) else f" (not {error['input']!r})"
+    if kind == "extra_forbidden":
+        where = f"the keys that exist are in {example_config()}"
+        return f"{key}: unknown key{_did_you_mean(error)} ({where})"
+    if kind in ("value_error", "assertion_error"):
+        return f"{key or '(top level)'}: {error['msg'].removeprefix('Value error, ')}"
+    if kind == "string_pattern_mismatch":
+        return f"{key} must be {PATTERN_WORDS.get(field, 'as the example shows')}{got}"
+    if kind == "missing":
+        return f"{key} is required (see {example_config()})"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return f"{key or 'targets'}: kind must be github or jira"
+    said = ERROR_WORDS.get(kind)
+    return f"{key} {said.format(**(error.get('ctx') or {})) if said else error['msg']}{got}"
+
+
+# What each pattern-checked key must look like, for messages.
+PATTERN_WORDS = {
+    "repo": "OWNER/NAME, e.g. acme/ops",
+    "project": "a Jira project key, e.g. OPS",
+    "tool_label": "one word without spaces, e.g. postmortem-action",
+}
+# pydantic's error types in words; {name} is filled from the error's context.
+ERROR_WORDS = {
+    "literal_error": "must be one of {expected}",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be {ge} or more",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be {le} or less",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "list_type": "must be a list, e.g. [a, b]",
+    "dict_type": "must be a mapping of keys, e.g. {{key: value}}",
+    "model_type": "must be a mapping of keys, e.g. {{key: value}}",
+}
+
+
+def _did_you_mean(error: Any) -> str:
+    import difflib
+
+    model: Any = Config
+    for part in error["loc"][:-1]:
+        if part in ("github", "jira"):  # a target's kind: its own keys
+            model = GitHubTarget if part == "github" else JiraTarget
+        elif isinstance(part, str):
+            field = model.model_fields.get(part) if model is not None else None
+            kind = field.annotation if field is not None else None
+            model = kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+    if model is None:
+        return ""
+    close = difflib.get_close_matches(str(error["loc"][-1]), list(model.model_fields), n=1)
+    return f"; did you mean {close[0]}?" if close else ""

@@ -88,7 +88,10 @@ def test_a_wrong_config_names_the_key(run, pm: Path, tmp_path: Path) -> None:  #
     (tmp_path / "track.yaml").write_text("check:\n  require: [owners]\n")
     result = run("check", "postmortems/disk.md")
     assert result.code == 2
-    assert result.err.startswith("error: track.yaml: check.require.0: Input should be 'owner'")
+    assert result.err.startswith(
+        "error: track.yaml: check.require[0] must be one of 'owner', 'due' or 'priority' "
+        "(not 'owners')"
+    )
 
 
 def test_a_missing_path_is_exit_2_and_an_unreadable_file_exit_1(run, pm: Path) -> None:  # type: ignore[no-untyped-def]

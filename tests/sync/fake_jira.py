@@ -240,6 +240,8 @@ class FakeJira:
             }
         if match := re.fullmatch(r"/issue/createmeta/([^/]+)/issuetypes(?:/([^/]+))?", path):
             return self._createmeta(match.group(1), match.group(2))
+        if path == "/myself" and method == "GET":
+            return 200, self._myself()
         if path == "/user/search" and self.cloud:
             found = [u for u in self.users if u["emailAddress"] == query.get("query")]
             return 200, found
@@ -252,6 +254,22 @@ class FakeJira:
         if match := re.fullmatch(r"/issue/([A-Z][A-Z0-9_]*-\d+)(/transitions|/comment)?", path):
             return self._issue(method, match.group(1), match.group(2), body, query)
         return 404, {"errorMessages": ["Not found"], "errors": {}}
+
+    def _myself(self) -> dict[str, Any]:
+        """The account of the credentials: Cloud shows its account ID, Data Center its name."""
+        user, _ = self.credentials
+        me: dict[str, Any] = {
+            "self": f"{self.url}/rest/api/2/myself",
+            "displayName": "Track Bot",
+            "emailAddress": user,
+            "active": True,
+            "timeZone": "UTC",
+        }
+        if self.cloud:
+            me.update(accountId="5b10a2844c20165700ede21g", accountType="atlassian")
+        else:
+            me.update(name="track-bot", key="JIRAUSER10100")
+        return me
 
     def _createmeta(self, project: str, type_id: str | None) -> tuple[int, Any]:
         if project != self.project:

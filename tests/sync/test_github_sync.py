@@ -288,7 +288,7 @@ def test_deleted_issue_is_reported_and_the_rest_synced(
 def test_dry_run_sends_no_write_and_stores_nothing(github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
     result = sync(run, "--dry-run")
     assert result.code == 0, result.err
-    assert "gh: would be created" in result.out
+    assert "gh: would create" in result.out
     assert all(method == "GET" for method, _ in github.log)
     assert json.loads(run("status", "--format", "json").out)["incidents"] == []
 

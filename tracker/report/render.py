@@ -119,7 +119,16 @@ def print_ingest(report: IngestReport) -> None:
 
 def _cells(row: IncidentStatus) -> list[str]:
     data = row.as_json()
-    return ["" if data[c] is None else str(data[c]) for c in STATUS_COLUMNS]
+    return [_csv_cell(data[c]) for c in STATUS_COLUMNS]
+
+
+def _csv_cell(value: object) -> str:
+    """Empty for none, `true`/`false` for booleans (as JSON and spreadsheets' imports read)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _percent(value: float | None) -> str:
@@ -222,7 +231,7 @@ def render_items(rows: list[ItemRow], fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(ITEM_COLUMNS)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row.as_json().values()])
+            writer.writerow([_csv_cell(v) for v in row.as_json().values()])
         return out.getvalue()
     if fmt == "markdown":
         lines = ["| Incident | Measure | Owner | Due | Ticket |", "|---|---|---|---|---|"]

@@ -51,13 +51,28 @@ def create(url: str) -> Engine:
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
+    if parsed.drivername in ("postgresql", "postgres"):
+        # SQLAlchemy's default PostgreSQL driver is psycopg2; the package ships psycopg (3).
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        url = parsed.render_as_string(hide_password=False)
     connect_args: dict[str, Any] = (
         {"connect_timeout": 10} if "postgresql" in parsed.drivername else {}
     )
     try:
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-    except (ArgumentError, ImportError) as exc:
+    except ImportError as exc:
+        raise StoreError(
+            f"database {safe_url(url)} needs a PostgreSQL driver, which is not installed: "
+            f"{POSTGRES_INSTALL}"
+        ) from exc
+    except ArgumentError as exc:
         raise StoreError(f"cannot use database {safe_url(url)}: {exc}") from exc
+
+
+POSTGRES_INSTALL = (
+    "pipx install 'track-postmortems[postgres]' (or, to add it to an installed track: "
+    "pipx inject track-postmortems 'psycopg[binary]'; with pip: pip install 'psycopg[binary]')"
+)
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:

@@ -7,7 +7,9 @@ long runs; `--format json` prints one summary object.
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tracker.config import Config, example_config
+from tracker.config import AnyTarget, Config, example_config
+from tracker.connector import Connector
 from tracker.errors import ConfigError, TrackerFatal
 from tracker.store.database import Store, open_store
 from tracker.store.engine import database_url
@@ -23,7 +26,10 @@ from tracker.store.ingest import IngestReport, ingest_paths
 from tracker.store.schema import ActionItem, Incident
 from tracker.sync.engine import SyncEngine, SyncReport
 from tracker.sync.lock import sync_lock
+from tracker.sync.offline import LocalOnly
 from tracker.sync.routing import is_draft, route
+
+log = logging.getLogger("tracker.sync")
 
 TOTALS = (
     "created",
@@ -77,6 +83,7 @@ def run_sync(
     targets = [settings.target(only)] if only else settings.targets
     from tracker.connectors import connect  # a client library loads only when a sync runs
 
+    started = time.monotonic()
     store = open_store(database_url(settings.database_url()))
     outcome = Outcome()
     try:
@@ -92,15 +99,9 @@ def run_sync(
             outcome.warnings += _unrouted(working, settings, include_drafts)
             for target in targets:
                 try:
-                    engine = SyncEngine(
-                        working,
-                        connect(target),
-                        target,
-                        settings.routing,
-                        include_drafts=include_drafts,
-                        progress=_progress(target.name),
+                    outcome.reports.append(
+                        _sync_target(working, target, settings, include_drafts, dry_run, connect)
                     )
-                    outcome.reports.append(engine.run(dry_run=dry_run))
                 except TrackerFatal as exc:
                     outcome.fatal.append(str(exc))
     finally:
@@ -109,11 +110,79 @@ def run_sync(
         _print_json(outcome, dry_run=dry_run)
     else:
         _print_text(outcome, dry_run=dry_run)
+    _log_summary(outcome, dry_run=dry_run, seconds=time.monotonic() - started)
     return outcome.exit_code
 
 
-def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]:
-    """A warning when routing sends some incidents to no target: never silence."""
+def _sync_target(
+    store: Store,
+    target: AnyTarget,
+    settings: Config,
+    include_drafts: bool,
+    dry_run: bool,
+    connect: Callable[[AnyTarget], Connector],
+) -> SyncReport:
+    """One target's run. A dry run without a token or a network plans from the store alone,
+    and says so, instead of failing."""
+
+    def run(connector: Connector) -> SyncReport:
+        engine = SyncEngine(
+            store,
+            connector,
+            target,
+            settings.routing,
+            include_drafts=include_drafts,
+            progress=_progress(target.name),
+        )
+        return engine.run(dry_run=dry_run)
+
+    try:
+        report = run(connect(target))
+    except TrackerFatal as exc:
+        if not (dry_run and "holds no" in str(exc)):  # a token not given, not one refused
+            raise
+        reason = str(exc)
+    else:
+        if not (dry_run and report.stopped and "cannot reach" in report.stopped):
+            return report
+        reason = report.stopped
+    from tracker.connectors import ticket_style
+
+    user_noun, flavor = ticket_style(target)
+    local = run(LocalOnly(target.name, user_noun=user_noun, flavor=flavor))
+    local.local_plan = reason.removeprefix(f"{target.name}: ")
+    return local
+
+
+def _log_summary(outcome: Outcome, *, dry_run: bool, seconds: float) -> None:
+    """One line per sync for cron logs and log shippers (with --verbose or --log-format)."""
+    totals = _totals(outcome)
+    always = ("created", "updated", "completed", "failed", "unchanged")
+    words = ", ".join(
+        f"{totals[k]} {k.replace('_', ' ')}"
+        for k in TOTALS
+        if k in always or (k != "requests" and totals[k])
+    )
+    log.info(
+        "track sync%s: %s; %d requests; %.1f s; exit %d",
+        " (dry run)" if dry_run else "",
+        words,
+        totals["requests"],
+        seconds,
+        outcome.exit_code,
+        extra={"summary": {**totals, "dry_run": dry_run, "exit_code": outcome.exit_code}},
+    )
+
+
+def _totals(outcome: Outcome) -> dict[str, int]:
+    summaries = [report.summary() for report in outcome.reports]
+    return {key: sum(int(str(s[key])) for s in summaries) for key in TOTALS}
+
+
+def unrouted_incidents(
+    store: Store, settings: Config, include_drafts: bool = False
+) -> list[tuple[str, int]]:
+    """(incident key, live items) of the stored incidents routing sends to no target."""
     with store.session(commit=False) as session:
         rows = session.execute(
             select(Incident.key, Incident.source_path, Incident.meta, func.count(ActionItem.id))
@@ -121,12 +190,17 @@ def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]
             .where(ActionItem.removed_at.is_(None), Incident.removed_at.is_(None))
             .group_by(Incident.id)
         ).all()
-    lost = [
+    return [
         (key, items)
         for key, path, meta, items in rows
         if (include_drafts or not is_draft(meta))
         and route(settings.routing, source_path=path, meta=meta) is None
     ]
+
+
+def _unrouted(store: Store, settings: Config, include_drafts: bool) -> list[str]:
+    """A warning when routing sends some incidents to no target: never silence."""
+    lost = unrouted_incidents(store, settings, include_drafts)
     if not lost:
         return []
     names = ", ".join(key for key, _ in lost[:3]) + (", ..." if len(lost) > 3 else "")
@@ -170,7 +244,7 @@ def _progress(target: str) -> Callable[[int, int], None] | None:
 
 def _print_json(outcome: Outcome, *, dry_run: bool) -> None:
     summaries = [report.summary() for report in outcome.reports]
-    totals = {key: sum(int(str(s[key])) for s in summaries) for key in TOTALS}
+    totals = _totals(outcome)
     ingested = outcome.ingested
     print(
         json.dumps(
@@ -214,15 +288,35 @@ def _print_text(outcome: Outcome, *, dry_run: bool) -> None:
         _print_report(report, dry_run=dry_run)
 
 
+# What a dry run says it would do, per kind of change.
+WOULD = {
+    "created": "would create",
+    "linked": "would link",
+    "updated": "would update",
+    "closed": "would close",
+    "removed": "would report removed",
+    "adopted": "would adopt",
+    "done": "would mark done",
+    "wont_do": "would mark won't do",
+    "reopened": "would reopen",
+}
+
+
 def _print_report(report: SyncReport, *, dry_run: bool) -> None:
-    prefix = f"{report.target}: " + ("would be " if dry_run else "")
+    if report.local_plan:
+        print(
+            f"{report.target}: local plan, from the store only (the tracker was not asked: "
+            f"{report.local_plan})",
+            file=sys.stderr,
+        )
     for change in report.changes:
         if change.kind == "failed":
             print(f"{report.target}: failed: {change.item}: {change.message}", file=sys.stderr)
             continue
         where = f" {change.ticket}" if change.ticket else ""
         note = f" ({change.message})" if change.message and not dry_run else ""
-        print(f"{prefix}{change.kind}{where}  {change.item}{note}")
+        kind = WOULD.get(change.kind, f"would be {change.kind}") if dry_run else change.kind
+        print(f"{report.target}: {kind}{where}  {change.item}{note}")
     if report.stopped:
         print(f"{report.target}: stopped: {report.stopped}", file=sys.stderr)
     if report.changes or report.stopped:

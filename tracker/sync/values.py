@@ -32,6 +32,7 @@ class SyncReport:
     unchanged: int = 0
     requests: int = 0
     stopped: str | None = None  # why the run stopped early (rate limit), to resume next time
+    local_plan: str | None = None  # a dry run planned from the store alone: why
 
     def count(self, kind: str) -> int:
         return sum(change.kind == kind for change in self.changes)
@@ -66,6 +67,7 @@ class SyncReport:
             **counts,
             "requests": self.requests,
             "stopped": self.stopped,
+            "local_plan": self.local_plan,
         }
 
 
