@@ -29,15 +29,17 @@ from typing import Any
 import requests
 
 from tracker.config import load_config
-from tracker.errors import TrackError, TrackerFatal, UsageError
+from tracker.errors import TrackerFatal, TrackError, UsageError
 
 MARKER = "<!-- track:check -->"
 BRANCH = "track/write-back"
 TIMEOUT = 30  # seconds, every request to GitHub
 REVIEW_EVENTS = ("pull_request", "pull_request_target")
 SYNC_EVENTS = ("push", "schedule", "workflow_dispatch")
-COUNTS = ("created", "updated", "completed", "wont_do", "reopened", "adopted", "linked")
-COUNTS += ("removed", "duplicate", "unconfirmed", "failed", "unchanged")
+COUNTS = (
+    *("created", "updated", "completed", "wont_do", "reopened", "adopted", "linked"),
+    *("removed", "duplicate", "unconfirmed", "failed", "unchanged"),
+)
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
 
 
@@ -190,8 +192,10 @@ def changed_postmortems(job: Job, pull: dict[str, Any]) -> list[str]:
         if diff.returncode == 0:
             named = {(job.workspace / name).resolve() for name in diff.stdout.split("\0") if name}
         else:
-            print("::warning title=track::cannot diff the pull request (fetch-depth: 0 needed); "
-                  "checking every postmortem")
+            print(
+                "::warning title=track::cannot diff the pull request (fetch-depth: 0 needed); "
+                "checking every postmortem"
+            )
     chosen = sources if named is None else sources & named
     return sorted(_relative(path, job.workspace) for path in chosen)
 
@@ -254,7 +258,15 @@ def propose(job: Job, github: GitHub, files: list[str], base: str | None) -> str
     message = "Link postmortem measures to their tickets (track write-back)"
     steps = {
         "add": ["add", "--", *paths],
-        "commit": ["-c", f"user.name={name}", "-c", f"user.email={email}", "commit", "-qm", message],
+        "commit": [
+            "-c",
+            f"user.name={name}",
+            "-c",
+            f"user.email={email}",
+            "commit",
+            "-qm",
+            message,
+        ],
         "push": ["push", "-q", "--force", "origin", f"HEAD:refs/heads/{BRANCH}"],
     }
     for what, step in steps.items():
@@ -299,7 +311,9 @@ def sync_summary(result: dict[str, Any], *, stateless: bool, written: list[str])
 # -- running things --------------------------------------------------------------------------
 
 
-def track(job: Job, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def track(
+    job: Job, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run this `track` (stderr goes to the job's log as it is)."""
     config = ["--config", str(job.config)] if job.config else []
     return subprocess.run(

@@ -363,7 +363,8 @@ def link(
         bool, typer.Option("--dry-run", help="Say what would be written; write nothing.")
     ] = False,
     output: Annotated[
-        SyncFormat, typer.Option("--format", "-f", help="text (quiet when nothing changed) or json.")
+        SyncFormat,
+        typer.Option("--format", "-f", help="text (quiet when nothing changed) or json."),
     ] = SyncFormat.text,
     wait: Annotated[
         float, typer.Option(help="Seconds to wait for a sync on this database to finish.")
@@ -398,7 +399,11 @@ def link(
     finally:
         store.close()
     if output is SyncFormat.json:
-        typer.echo(json.dumps({"dry_run": dry_run, **report.summary(), "warnings": report.warnings()}, indent=2))
+        typer.echo(
+            json.dumps(
+                {"dry_run": dry_run, **report.summary(), "warnings": report.warnings()}, indent=2
+            )
+        )
     else:
         print_written(report)
     if any(file.skipped for file in report.files):

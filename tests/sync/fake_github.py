@@ -387,7 +387,11 @@ class FakeGitHub:
     def _create_pull(self, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         head, base = str(data["head"]).split(":")[-1], str(data["base"])
         if head not in self.branches or base not in self.branches:
-            return 422, _validation_failed("PullRequest", "head" if head not in self.branches else "base"), {}
+            return (
+                422,
+                _validation_failed("PullRequest", "head" if head not in self.branches else "base"),
+                {},
+            )
         if any(p["head"]["ref"] == head and p["state"] == "open" for p in self.pulls.values()):
             return 422, _validation_failed("PullRequest", "head", "custom"), {}
         number = self.open_pull_request(str(data["title"]), str(data.get("body") or ""), [])
@@ -415,9 +419,12 @@ class FakeGitHub:
     def _simple_pull(self, pull: dict[str, Any]) -> dict[str, Any]:
         """A pull request as listings show it (`pull-request-simple`)."""
         simple = self._example("pull-request-simple-items")[0]
-        return {**simple, **{k: v for k, v in pull.items() if k in simple and k != "head"},
-                "head": {**simple["head"], "ref": pull["head"]["ref"], "label": pull["head"]["label"]},
-                "base": {**simple["base"], "ref": pull["base"]["ref"], "label": pull["base"]["label"]}}
+        return {
+            **simple,
+            **{k: v for k, v in pull.items() if k in simple and k != "head"},
+            "head": {**simple["head"], "ref": pull["head"]["ref"], "label": pull["head"]["label"]},
+            "base": {**simple["base"], "ref": pull["base"]["ref"], "label": pull["base"]["label"]},
+        }
 
     def _pull_template(self) -> dict[str, Any]:
         return self._example("pull-request")

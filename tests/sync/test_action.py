@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
 from fake_github import FakeGitHub
 from http_fake import FakeServer, serve_github
 
 from tracker import action
+
+from conftest import ROOT
 
 TOKEN = "t0ken-of-the-job"
 DOC = """---
@@ -179,7 +180,9 @@ def test_a_pull_request_gets_annotations_and_one_comment_edited_in_place(
     assert values["comment-url"].endswith(f"/issues/{number}#issuecomment-2")
     assert action.MARKER in summary.read_text()
 
-    (repo / "postmortems" / "2024-10-01-config.md").write_text(UNOWNED.replace("up\n", "up (owner: ana)\n"))
+    (repo / "postmortems" / "2024-10-01-config.md").write_text(
+        UNOWNED.replace("up\n", "up (owner: ana)\n")
+    )
     git(repo, "commit", "-qam", "an owner")
     payload["pull_request"]["head"]["sha"] = git(repo, "rev-parse", "HEAD")
     job_env(monkeypatch, repo, server, "pull_request", payload)

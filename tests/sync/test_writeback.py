@@ -33,13 +33,13 @@ Some prose that stays as it is, with a list:
 2. Add a circuit breaker in front of the
    payment provider
    Owner: sam
-- [ ] Roll back the bad deploy  
+- [ ] Roll back the bad deploy{hard break}
 - [ ] Page the payments on-call for checkout alerts
 
 ## Timeline
 
 - 10:00 things broke
-"""
+""".replace("{hard break}", "  ")
 # What write-back makes of DOC: these lines, and nothing else, change.
 LINKED = {
     13: "1. Alert when checkout errors exceed 2% (owner: dana) (acme/ops#1)",
@@ -119,9 +119,7 @@ def test_references_go_after_list_entries_and_nothing_else_changes(
     assert refs["Add a circuit breaker in front of the payment provider"] == "acme/ops#2"
 
 
-def test_crlf_and_a_byte_order_mark_are_kept(
-    github: FakeGitHub, run, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_crlf_and_a_byte_order_mark_are_kept(github: FakeGitHub, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pm = tmp_path / "pm" / "checkout.md"
     pm.write_bytes(b"\xef\xbb\xbf" + DOC.replace("\n", "\r\n").encode())
     assert run("sync", "--write-back").code == 0

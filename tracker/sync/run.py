@@ -231,9 +231,8 @@ def print_written(report: WriteBackReport) -> None:
     """What write-back wrote (or would write), a line a file; why a file was left alone."""
     verb = "would write" if report.dry_run else "wrote"
     for file in report.files:
-        if file.linked or file.ticked:
-            if file.skipped is None:
-                print(f"{verb} {file.path}: {len(file.linked)} linked, {len(file.ticked)} ticked")
+        if (file.linked or file.ticked) and file.skipped is None:
+            print(f"{verb} {file.path}: {len(file.linked)} linked, {len(file.ticked)} ticked")
     for warning in report.warnings():
         print(f"warning: {warning}", file=sys.stderr)
 

@@ -18,6 +18,7 @@ content and a second run finds nothing to do.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -263,7 +264,7 @@ def _edit_text(
             if _verify(trial, key, parser, doc.items, [*accepted, edit]):
                 accepted.append(edit)
         new_text = "".join(lines_after(lines, accepted, doc.items, places))
-    for edit in edits:
+    for edit in kept:  # an edit with no place to go (no box, a full cell) is no refusal
         item_text = doc.items[edit.index].text
         if edit not in accepted:
             result.refused.append(item_text)
@@ -380,7 +381,7 @@ def _cell_ref(row: str, ticket: int, text: int, ref: str) -> str | None:
     edges = bars if row.lstrip().startswith("|") else [-1, *bars]
     if not row.rstrip().endswith("|"):
         edges = [*edges, len(row)]
-    cells = [(start + 1, end) for start, end in zip(edges, edges[1:], strict=False)]
+    cells = [(start + 1, end) for start, end in itertools.pairwise(edges)]
     column = ticket if ticket >= 0 else text
     if column >= len(cells):
         return None
