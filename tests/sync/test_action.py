@@ -299,3 +299,33 @@ def test_action_yml_is_a_composite_action_whose_references_exist() -> None:
     (runner,) = [step for step in steps if "python -m tracker.action" in step.get("run", "")]
     read = set(re.findall(r"TRACK_ACTION_\w+", Path(action.__file__).read_text()))
     assert set(runner["env"]) - {"GITHUB_TOKEN"} == read
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"GITHUB_TOKEN": ""}, "no token: give the action's `token` input"),
+        ({"TRACK_ACTION_WRITE_BACK": "yes"}, "write-back must be true or false, not 'yes'"),
+        ({"GITHUB_EVENT_NAME": ""}, "GITHUB_EVENT_NAME is not set"),
+        ({"GITHUB_EVENT_PATH": "/nonexistent/event.json"}, "cannot read the event payload"),
+    ],
+)
+def test_wrong_inputs_are_one_line_and_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: dict[str, str],
+    message: str,
+) -> None:
+    (tmp_path / "event.json").write_text("{}")
+    env = {
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": str(tmp_path / "event.json"),
+        "GITHUB_REPOSITORY": "acme/ops",
+        "GITHUB_TOKEN": TOKEN,
+        **change,
+    }
+    assert action.main(env) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("::error title=track::") and message in err
+    assert err.count("\n") == 1 and TOKEN not in err
