@@ -164,6 +164,8 @@ def review(job: Job, github: GitHub) -> int:
     annotations = track(job, "check", "--format", "github", *files)
     sys.stdout.write(annotations.stdout)
     body = track(job, "check", "--format", "markdown", *files).stdout
+    if not body.startswith(MARKER):  # the check could not run (its error is in the log)
+        return annotations.returncode or 2
     url = upsert_comment(github, int(number), body)
     lines = annotations.stdout.splitlines()
     job.set_outputs(

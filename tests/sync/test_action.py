@@ -195,6 +195,16 @@ def test_a_pull_request_gets_annotations_and_one_comment_edited_in_place(
     assert [r.method for r in server.log[before:]] == ["GET"]
 
 
+def test_a_check_that_cannot_run_posts_no_comment(
+    repo: Path, server: FakeServer[FakeGitHub], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = pull_request(repo, server)
+    (repo / "track.yaml").write_text((repo / "track.yaml").read_text() + "check: {require: [x]}\n")
+    job_env(monkeypatch, repo, server, "pull_request", payload)
+    assert action.main() == 2
+    assert server.fake.comment_records == {}
+
+
 def test_a_push_to_the_default_branch_syncs_statelessly_and_adopts_on_the_next_run(
     repo: Path,
     server: FakeServer[FakeGitHub],

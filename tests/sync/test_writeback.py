@@ -227,6 +227,16 @@ def test_a_file_changed_since_track_read_it_is_not_written(
     assert pm.read_bytes() == expected(edited, LINKED)
 
 
+def test_an_edited_file_with_nothing_to_write_is_no_failure(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    pm = tmp_path / "pm" / "checkout.md"
+    pm.write_text(DOC)
+    assert run("sync", "--write-back").code == 0
+    pm.write_text(pm.read_text().replace("Some prose", "Edited prose"))
+    assert run("link") == run("link", "--dry-run") and run("link").code == 0
+
+
 def test_a_dry_run_writes_nothing(github: FakeGitHub, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pm = tmp_path / "pm" / "checkout.md"
     pm.write_text(DOC)

@@ -136,13 +136,11 @@ def _write_file(
         data = read_file(path, parser.max_bytes)
     except ParseError as exc:
         return FileWrite(key, skipped=str(exc))
-    wanted = _wanted(store, settings, key, content_hash(data, parser))
-    if wanted is None:
-        return None  # never ingested: it has no tickets
-    if isinstance(wanted, str):
-        return FileWrite(key, skipped=wanted)
+    wanted, last_read = _wanted(store, settings, key)
     if not wanted:
-        return None
+        return None  # nothing to write (or never ingested: no tickets)
+    if last_read != content_hash(data, parser):
+        return FileWrite(key, skipped=CHANGED)
     bom = data.startswith(BOM)
     try:
         text = data[len(BOM) if bom else 0 :].decode("utf-8")
@@ -185,19 +183,20 @@ class _Ticket:
 _Wanted = dict[tuple[int, str], tuple["_Ticket | None", bool]]
 
 
-def _wanted(store: Store, settings: Config, key: str, digest: str) -> _Wanted | str | None:
+CHANGED = (
+    "it changed on disk since track last read it (run `track sync` or `track ingest` first, "
+    "then link)"
+)
+
+
+def _wanted(store: Store, settings: Config, key: str) -> tuple[_Wanted, str | None]:
     """Per stored measure (line, fingerprint): its ticket to name, and whether to tick its
-    box; a reason when the file is not the one last read; None when track never read it."""
+    box; and the hash of the content track last read from the file."""
     order = {target.name: n for n, target in enumerate(settings.targets)}
     with store.session(commit=False) as session:
         source = session.get(SourceFile, key)
         if source is None or source.incident_id is None:
-            return None
-        if source.content_hash != digest:
-            return (
-                "it changed on disk since track last read it (run `track sync` or "
-                "`track ingest` first, then link)"
-            )
+            return {}, None
         items = session.scalars(
             select(ActionItem)
             .where(ActionItem.incident_id == source.incident_id, ActionItem.removed_at.is_(None))
@@ -213,7 +212,7 @@ def _wanted(store: Store, settings: Config, key: str, digest: str) -> _Wanted | 
             tick = item.status == "done" and item.document_status != "done"
             if (ticket or tick) and item.line is not None:
                 wanted[(item.line, item.fingerprint)] = (ticket, tick)
-        return wanted
+        return wanted, source.content_hash
 
 
 def _writable(link: RemoteLink, order: dict[str, int]) -> bool:
