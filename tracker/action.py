@@ -203,9 +203,10 @@ def changed_postmortems(job: Job, pull: dict[str, Any]) -> list[str]:
 
 
 def upsert_comment(github: GitHub, number: int, body: str) -> str:
-    """Edit the comment that carries MARKER (once: the first found), else post one."""
+    """Edit the comment that starts with MARKER (the first found; a person quoting it starts
+    with `>`), else post one."""
     for comment in github.pages(f"/issues/{number}/comments", {}):
-        if MARKER in (comment.get("body") or ""):
+        if (comment.get("body") or "").startswith(MARKER):
             if comment.get("body") == body:
                 return str(comment["html_url"])
             edited = github.call("PATCH", f"/issues/comments/{comment['id']}", json={"body": body})

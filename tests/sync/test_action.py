@@ -161,7 +161,8 @@ def test_a_pull_request_gets_annotations_and_one_comment_edited_in_place(
 ) -> None:
     payload = pull_request(repo, server)
     number = payload["number"]
-    server.fake.add_comment(number, "Looks good to me", login="kai")
+    quoted = f"> {action.MARKER}\n> ## track: measures\n\nLooks good to me"
+    server.fake.add_comment(number, quoted, login="kai")  # a person quoting the bot's comment
     output, summary = job_env(monkeypatch, repo, server, "pull_request", payload)
     assert action.main() == 1  # the new measure has no owner
     printed = capsys.readouterr().out
@@ -172,7 +173,7 @@ def test_a_pull_request_gets_annotations_and_one_comment_edited_in_place(
     )
     assert "README" not in printed and "2024-09-18-queue" not in printed  # not changed here
     comments = [c["body"] for c in server.fake.comment_records.values()]
-    assert comments[0] == "Looks good to me" and len(comments) == 2
+    assert comments[0] == quoted and len(comments) == 2
     assert comments[1].startswith(action.MARKER)
     assert "Reject unknown configuration keys at start-up" in comments[1]
     values = outputs(output)
