@@ -419,6 +419,14 @@ def sync(
             "run's summary.",
         ),
     ] = LogFormat.text,
+    write_back: Annotated[
+        bool,
+        typer.Option(
+            "--write-back",
+            help="Then write each ticket's reference into the postmortem next to its measure, "
+            "and tick the boxes of measures whose tickets were completed (as `track link`).",
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Ingest, then create, update and read back tickets for the action items.
@@ -441,6 +449,7 @@ def sync(
         json_output=output is SyncFormat.json,
         include_drafts=include_drafts,
         wait=wait,
+        writing_back=write_back,
     )
     if code:
         raise typer.Exit(code)
@@ -489,6 +498,65 @@ def doctor(config: ConfigOption = None) -> None:
     code = run_doctor(config, typer.echo)
     if code:
         raise typer.Exit(code)
+
+
+@app.command()
+def link(
+    paths: PathsArgument = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be written; write nothing.")
+    ] = False,
+    output: Annotated[
+        SyncFormat,
+        typer.Option("--format", "-f", help="text (quiet when nothing changed) or json."),
+    ] = SyncFormat.text,
+    wait: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to wait for a sync on this database to finish.",
+            metavar="SECONDS",
+            min=0,
+        ),
+    ] = 0,
+    config: ConfigOption = None,
+) -> None:
+    """Write each ticket's reference into the postmortem next to its measure, and tick the
+    task-list boxes of measures whose tickets were completed. Nothing is synced.
+
+    Only measures that have a ticket already (from `track sync`) and name none in the document
+    get one; nothing else in the file changes. A file edited since track last read it is not
+    written (exit code 1): run `track sync` or `track ingest`, then link again. Running it twice
+    changes nothing.
+    """
+    import json
+
+    from tracker.sync.lock import sync_lock
+    from tracker.sync.run import print_written
+    from tracker.sync.writeback import write_back
+
+    settings = _load(config)
+    store = _open_store(settings)
+    try:
+        with sync_lock(store, wait_seconds=wait):
+            report = write_back(
+                store,
+                settings,
+                _source_paths(settings, paths),
+                root=settings.source_root(),
+                dry_run=dry_run,
+            )
+    finally:
+        store.close()
+    if output is SyncFormat.json:
+        typer.echo(
+            json.dumps(
+                {"dry_run": dry_run, **report.summary(), "warnings": report.warnings()}, indent=2
+            )
+        )
+    else:
+        print_written(report)
+    if any(file.skipped for file in report.files):
+        raise typer.Exit(1)
 
 
 @db_app.command("upgrade")

@@ -17,8 +17,9 @@ import datetime as dt
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -32,6 +33,9 @@ API = "https://api.github.com"
 # GET /repos/{owner}/{repo}/assignees/{assignee} (204: may be assigned, 404: may not) is outside
 # the description in ../shared (docs.github.com/rest/issues/assignees): served, not checked.
 OUTSIDE_SUBSET = re.compile(r"/repos/[^/]+/[^/]+/assignees/[^/]+")
+# Operations beyond ../shared/api that the GitHub Action uses (comments edited, pull requests),
+# cut from the same upstream description (api/SOURCES.md).
+ACTION_SPEC = Path(__file__).parent / "api" / "github-action-openapi.json"
 
 
 @dataclass
@@ -65,8 +69,13 @@ class FakeGitHub:
         self.spec: ApiSpec | None = load_spec(
             "github-openapi-subset.json", base_path=urlsplit(self.base).path
         )
+        if self.spec is not None:
+            self.spec.extend(ACTION_SPEC)
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[str]] = {}
+        self.comment_records: dict[int, dict[str, Any]] = {}  # by comment id, as served
+        self.pulls: dict[int, dict[str, Any]] = {}  # pull requests opened through the API
+        self.branches: Container[str] = {"main"}  # branches a pull request may name
         self.faults: list[Fault] = []
         self.log: list[tuple[str, str]] = []
         self.issues_enabled = True
@@ -208,6 +217,12 @@ class FakeGitHub:
             return 200, self._whoami(), {}
         if about := re.fullmatch(r"/repos/([^/]+/[^/]+)/(labels|assignees)/([^/]+)", path):
             return self._repo_member(about.group(1), about.group(2), unquote(about.group(3)))
+        data = json.loads(body) if body else {}
+        edit = re.fullmatch(rf"/repos/{re.escape(self.repo)}/issues/comments/(\d+)", path)
+        if edit is not None and method == "PATCH":
+            return self._edit_comment(int(edit.group(1)), data)
+        if path == f"/repos/{self.repo}/pulls" and method in ("GET", "POST"):
+            return self._list_pulls(url) if method == "GET" else self._create_pull(data)
         match = re.fullmatch(r"/repos/([^/]+/[^/]+)(/issues(?:/(\d+)(/comments)?)?)?", path)
         if match is None or match.group(1) != self.repo:
             return 404, {"message": "Not Found"}, {}
@@ -216,13 +231,13 @@ class FakeGitHub:
         if not self.issues_enabled:
             return 410, {"message": "Issues are disabled for this repo"}, {}
         number = int(match.group(3)) if match.group(3) else None
-        data = json.loads(body) if body else {}
         handlers: dict[tuple[str, bool, bool], Callable[[], tuple[int, Any, dict[str, str]]]] = {
             ("GET", False, False): lambda: self._list(url),
             ("POST", False, False): lambda: self._create(data),
             ("GET", True, False): lambda: self._get(number),  # type: ignore[arg-type]
             ("PATCH", True, False): lambda: self._update(number, data),  # type: ignore[arg-type]
             ("POST", True, True): lambda: self._comment(number, data),  # type: ignore[arg-type]
+            ("GET", True, True): lambda: self._list_comments(number, url),  # type: ignore[arg-type]
         }
         handler = handlers.get((method, number is not None, match.group(4) is not None))
         if handler is None:
@@ -380,20 +395,119 @@ class FakeGitHub:
         self.comments.setdefault(number, []).append(data["body"])
         self.issues[number]["updated_at"] = self.tick()
         stamp = self.issues[number]["updated_at"]
-        user = self._user("track-bot")
+        comment = self.add_comment(number, data["body"], login="github-actions[bot]", at=stamp)
+        return 201, comment, {}
+
+    def add_comment(
+        self, number: int, body: str, *, login: str, at: str | None = None
+    ) -> dict[str, Any]:
+        """A comment on an issue or pull request (by a person, or through the API)."""
+        ident = max([0, *self.comment_records]) + 1
+        stamp = at or self.tick()
         comment = {
-            "id": len(self.comments[number]),
-            "node_id": "IC_1",
-            "url": f"{self.base}/x",
-            "html_url": f"{self.web}/x",
-            "body": data["body"],
-            "user": user,
+            "id": ident,
+            "node_id": f"IC_{ident}",
+            "url": f"{self.base}/repos/{self.repo}/issues/comments/{ident}",
+            "html_url": f"{self.web}/{self.repo}/issues/{number}#issuecomment-{ident}",
+            "body": body,
+            "user": self._user(login),
             "created_at": stamp,
             "updated_at": stamp,
             "issue_url": self.issues[number]["url"],
             "author_association": "MEMBER",
         }
-        return 201, comment, {}
+        if at is None:
+            self.comments.setdefault(number, []).append(body)
+        self.comment_records[ident] = comment
+        return comment
+
+    def _list_comments(self, number: int, url: str) -> tuple[int, Any, dict[str, str]]:
+        if number not in self.issues:
+            return 404, {"message": "Not Found"}, {}
+        found = [c for c in self.comment_records.values() if c["issue_url"].endswith(f"/{number}")]
+        return self._page(found, url)
+
+    def _edit_comment(self, ident: int, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        comment = self.comment_records.get(ident)
+        if comment is None:
+            return 404, {"message": "Not Found"}, {}
+        comment.update(body=data["body"], updated_at=self.tick())
+        return 200, comment, {}
+
+    def _list_pulls(self, url: str) -> tuple[int, Any, dict[str, str]]:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        owner = self.repo.split("/")[0]
+        found = [
+            pull
+            for pull in self.pulls.values()
+            if query.get("state", "open") in ("all", pull["state"])
+            and query.get("head") in (None, f"{owner}:{pull['head']['ref']}")
+            and query.get("base") in (None, pull["base"]["ref"])
+        ]
+        return self._page([self._simple_pull(p) for p in found], url)
+
+    def _create_pull(self, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        head, base = str(data["head"]).split(":")[-1], str(data["base"])
+        if head not in self.branches or base not in self.branches:
+            return (
+                422,
+                _validation_failed("PullRequest", "head" if head not in self.branches else "base"),
+                {},
+            )
+        if any(p["head"]["ref"] == head and p["state"] == "open" for p in self.pulls.values()):
+            return 422, _validation_failed("PullRequest", "head", "custom"), {}
+        number = self.open_pull_request(str(data["title"]), str(data.get("body") or ""), [])
+        pull = self._pull_template()
+        web = f"{self.web}/{self.repo}/pull/{number}"
+        pull.update(
+            id=number,
+            number=number,
+            state="open",
+            title=str(data["title"]),
+            body=data.get("body"),
+            html_url=web,
+            url=f"{self.base}/repos/{self.repo}/pulls/{number}",
+            created_at=self.issues[number]["created_at"],
+            updated_at=self.issues[number]["updated_at"],
+            # a new pull request asks no one yet (the example's teams also lack a required key)
+            requested_reviewers=[],
+            requested_teams=[],
+        )
+        pull["head"] = {**pull["head"], "ref": head, "label": f"{self.repo.split('/')[0]}:{head}"}
+        pull["base"] = {**pull["base"], "ref": base, "label": f"{self.repo.split('/')[0]}:{base}"}
+        self.pulls[number] = pull
+        return 201, pull, {}
+
+    def _simple_pull(self, pull: dict[str, Any]) -> dict[str, Any]:
+        """A pull request as listings show it (`pull-request-simple`)."""
+        simple = self._example("pull-request-simple-items")[0]
+        return {
+            **simple,
+            **{k: v for k, v in pull.items() if k in simple and k != "head"},
+            "head": {**simple["head"], "ref": pull["head"]["ref"], "label": pull["head"]["label"]},
+            "base": {**simple["base"], "ref": pull["base"]["ref"], "label": pull["base"]["label"]},
+        }
+
+    def _pull_template(self) -> dict[str, Any]:
+        return self._example("pull-request")
+
+    def _example(self, name: str) -> Any:
+        assert self.spec is not None, "pull requests need the API description (../shared)"
+        example = self.spec.document["components"]["examples"][name]["value"]
+        text = json.dumps(example).replace(API, self.base).replace("https://github.com", self.web)
+        return json.loads(text)
+
+    def _page(self, found: list[Any], url: str) -> tuple[int, Any, dict[str, str]]:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        per_page = min(int(query.get("per_page", 30)), 100)
+        page = int(query.get("page", 1))
+        headers = {}
+        if page * per_page < len(found):
+            next_url = re.sub(r"([?&])page=\d+", rf"\g<1>page={page + 1}", url)
+            if not re.search(r"[?&]page=", url):
+                next_url += ("&" if "?" in url else "?") + f"page={page + 1}"
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return 200, found[(page - 1) * per_page : page * per_page], headers
 
     def _label(self, name: str) -> dict[str, Any]:
         self.labels.add(name)  # GitHub makes a label the first time an issue carries it
@@ -432,6 +546,14 @@ class FakeGitHub:
         # 127.0.0.1) puts its own address there.
         text = json.dumps(template).replace(API, self.base).replace("https://github.com", self.web)
         return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _validation_failed(resource: str, name: str, code: str = "invalid") -> dict[str, Any]:
+    return {
+        "message": "Validation Failed",
+        "errors": [{"resource": resource, "field": name, "code": code}],
+        "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+    }
 
 
 _MINIMAL_ISSUE: dict[str, Any] = {

@@ -51,6 +51,17 @@ class ApiSpec:
                 if isinstance(operation, dict) and "operationId" in operation:
                     self.operations.append((method.upper(), pattern, template, operation))
 
+    def extend(self, path: Path) -> None:
+        """Add the operations (and components) of another cut of the same upstream description."""
+        other = _nullable(json.loads(path.read_text()))
+        for section, entries in other.get("components", {}).items():
+            self.document.setdefault("components", {}).setdefault(section, {}).update(entries)
+        for template, item in other["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\{[^}]+\}", r"[^/]+", template) + "$")
+            for method, operation in item.items():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    self.operations.append((method.upper(), pattern, template, operation))
+
     def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in node:
             target: Any = self.document

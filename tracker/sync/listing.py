@@ -204,7 +204,7 @@ class Listing:
         return adopted
 
     def _link_adopted(self, session: Session, item: ActionItem, issue: RemoteIssue) -> RemoteLink:
-        desired = desired_for(self.context, item)
+        desired = desired_for(self.context, item, ticket=issue.key)
         same = (
             issue.title == desired.title
             and splice(issue.body, desired.section, self.context.connector.flavor) == issue.body

@@ -47,7 +47,8 @@ def plan(
     }
     steps: list[Step] = []
     query = select(ActionItem).where(ActionItem.incident_id.in_(ids)).order_by(ActionItem.id)
-    for item in session.scalars(query.options(selectinload(ActionItem.incident))):
+    options = selectinload(ActionItem.incident), selectinload(ActionItem.links)
+    for item in session.scalars(query.options(*options)):
         desired = desired_for(context, item)
         link = links.get(item.id)
         if link is None:
@@ -127,10 +128,18 @@ def _duplicates_to_close(context: SyncContext, session: Session) -> list[Step]:
     return steps
 
 
-def desired_for(context: SyncContext, item: ActionItem) -> Desired:
-    """What the tool would write into the item's ticket now."""
+def desired_for(context: SyncContext, item: ActionItem, *, ticket: str | None = None) -> Desired:
+    """What the tool would write into the item's ticket now (`ticket`: its key, when the
+    store does not link it yet). A reference the postmortem gives to that very ticket (written
+    back by `track link`) is not shown as "Tracked in"."""
     incident, target = item.incident, context.target
     assignee = target.login_for(item.owner)
+    own = ticket or next(
+        (link.remote_key for link in item.links if link.target == target.name), None
+    )
+    reference = item.tracker_ref
+    if reference and own is not None and context.connector.own_key(reference) == own:
+        reference = None
     view = ItemView(
         uid=item.uid,
         text=item.text,
@@ -144,7 +153,7 @@ def desired_for(context: SyncContext, item: ActionItem) -> Desired:
         priority=item.priority,
         type=item.type,
         details=item.details,
-        reference=item.tracker_ref,
+        reference=reference,
     )
     return Desired(
         title=title(view),

@@ -28,6 +28,7 @@ from tracker.sync.engine import SyncEngine, SyncReport
 from tracker.sync.lock import sync_lock
 from tracker.sync.offline import LocalOnly
 from tracker.sync.routing import is_draft, route
+from tracker.sync.writeback import WriteBackReport, write_back
 
 log = logging.getLogger("tracker.sync")
 
@@ -54,12 +55,14 @@ class Outcome:
     reports: list[SyncReport] = field(default_factory=list)
     fatal: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    written: WriteBackReport | None = None  # with --write-back
 
     @property
     def exit_code(self) -> int:
         if self.fatal:
             return 2
-        return 1 if self.ingested.failed or any(r.failed for r in self.reports) else 0
+        skipped = self.written is not None and any(f.skipped for f in self.written.files)
+        return 1 if self.ingested.failed or any(r.failed for r in self.reports) or skipped else 0
 
 
 def run_sync(
@@ -72,8 +75,10 @@ def run_sync(
     json_output: bool,
     include_drafts: bool,
     wait: float,
+    writing_back: bool = False,
 ) -> int:
-    """Run the sync; print what changed; return the exit code (0, 1 or 2)."""
+    """Run the sync; print what changed; return the exit code (0, 1 or 2). `writing_back`:
+    then write ticket references and ticked boxes into the postmortems (`writeback`)."""
     if not settings.targets:
         raise TrackerFatal(
             f"no tracker targets are configured: add one under `targets:` (see {example_config()})"
@@ -104,6 +109,10 @@ def run_sync(
                     )
                 except TrackerFatal as exc:
                     outcome.fatal.append(str(exc))
+            if writing_back:
+                outcome.written = write_back(
+                    working, settings, paths, root=settings.source_root(), dry_run=dry_run
+                )
     finally:
         store.close()
     if json_output:
@@ -263,8 +272,10 @@ def _print_json(outcome: Outcome, *, dry_run: bool) -> None:
                 },
                 "targets": summaries,
                 "totals": totals,
-                "warnings": outcome.warnings,
+                "warnings": outcome.warnings
+                + (outcome.written.warnings() if outcome.written else []),
                 "errors": [f.error for f in ingested.failed] + outcome.fatal,
+                **({"write_back": outcome.written.summary()} if outcome.written else {}),
             },
             indent=2,
         )
@@ -286,6 +297,18 @@ def _print_text(outcome: Outcome, *, dry_run: bool) -> None:
         print(line)
     for report in outcome.reports:
         _print_report(report, dry_run=dry_run)
+    if outcome.written is not None:
+        print_written(outcome.written)
+
+
+def print_written(report: WriteBackReport) -> None:
+    """What write-back wrote (or would write), a line a file; why a file was left alone."""
+    verb = "would write" if report.dry_run else "wrote"
+    for file in report.files:
+        if (file.linked or file.ticked) and file.skipped is None:
+            print(f"{verb} {file.path}: {len(file.linked)} linked, {len(file.ticked)} ticked")
+    for warning in report.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 # What a dry run says it would do, per kind of change.
