@@ -40,7 +40,8 @@ from tracker.parse.phrases import ticket_in_text
 from tracker.parse.tables import column_roles
 from tracker.store.database import Store
 from tracker.store.identity import fingerprint
-from tracker.store.ingest import content_hash, ingest_file, source_key
+from tracker.store.ingest import Keys, ingest_paths
+from tracker.store.parsing import content_hash
 from tracker.store.schema import ActionItem, RemoteLink, SourceFile
 
 BOM = b"\xef\xbb\xbf"
@@ -114,8 +115,9 @@ def write_back(
     be written and write nothing."""
     report = WriteBackReport(dry_run=dry_run)
     parser = settings.parser_settings()
+    keys = Keys(root)
     for path in markdown_files(paths):
-        key = source_key(path, root)
+        key, _ = keys.of(path)
         result = _write_file(store, settings, path, key, parser, root=root, dry_run=dry_run)
         if result is not None:
             report.files.append(result)
@@ -156,7 +158,7 @@ def _write_file(
         result.skipped = "it changed on disk while track was writing it; run again"
         return result
     _replace(path, (BOM if bom else b"") + new_text.encode("utf-8"))
-    ingest_file(store, path, key, root=root, settings=parser)
+    ingest_paths(store, [path], root=root, settings=parser)
     return result
 
 
