@@ -508,6 +508,75 @@ def sync(
         raise typer.Exit(code)
 
 
+class DigestFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def digest(
+    since: Annotated[
+        str, typer.Option(help="Start of the window: 7d, 24h, 2w, YYYY-MM-DD or an ISO time.")
+    ] = "7d",
+    output: Annotated[
+        DigestFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (plain, bare links: pastes anywhere), markdown, or json for programs.",
+        ),
+    ] = DigestFormat.text,
+    target: Annotated[
+        float | None,
+        typer.Option(
+            help="Percent complete an incident past the grace period should have reached "
+            "(config: digest.target, 80).",
+            metavar="PCT",
+        ),
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TRACK_DIGEST_WEBHOOK",
+            show_envvar=True,
+            metavar="URL",
+            help='Post the digest there as JSON {"text": ...} (Slack and compatible chats) '
+            "instead of printing it. Prefer the environment variable: the URL is a secret.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """What changed since the last review: measures completed, newly overdue, incidents that
+    reached 100%, incidents below the target, new postmortems with flags; with owners and
+    links (tickets, postmortem_url).
+
+    Exit code 0; 1 when the webhook did not take it; 2 for a wrong option, configuration or
+    database.
+    """
+    from tracker.report.digest import build_digest, parse_since, render_digest
+
+    now = dt.datetime.now(dt.UTC)
+    start = parse_since(since, now)
+    if webhook and output is DigestFormat.json:
+        raise UsageError("--webhook posts text: use --format text or markdown")
+    settings = _load(config)
+    store = _open_store(settings)
+    try:
+        with store.session() as session:
+            found = build_digest(session, settings, since=start, now=now, target=target)
+    finally:
+        store.close()
+    text = render_digest(found, output.value)
+    if not webhook:
+        typer.echo(text, nl=False)
+        return
+    from tracker.webhook import post_text, shown_url
+
+    post_text(webhook, text.rstrip("\n"), timeout=settings.digest.webhook_timeout_seconds)
+    typer.echo(f"digest posted to {shown_url(webhook)}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create the database or bring its schema up to date (also done on first use)."""
