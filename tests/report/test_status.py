@@ -177,5 +177,5 @@ def test_items_lists_what_is_open_and_late(ingested: Store, run) -> None:  # typ
     assert run("status", "--items", "--format", "markdown").out.startswith("| Incident | Measure |")
     assert (
         run("status", "--items", "--format", "csv").out.splitlines()[0]
-        == "incident,text,owner,due,status,overdue,ticket"
+        == "incident,text,owner,due,status,overdue,ticket,id,uid,priority,type,days_overdue,source"
     )
