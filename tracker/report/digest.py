@@ -192,7 +192,7 @@ def build_digest(
     )
     reached = [i for i in report.incidents if i.counts.percent_complete == 100 and i.id in touched]
     below = sorted(report.below(target, grace_days=grace), key=_lagging)
-    new = [i for i in report.incidents if i.created_at >= since and i.id in flags]
+    new = [i for i in report.incidents if since <= i.created_at <= now and i.id in flags]
     wanted = {i.id for i in [*reached, *below[:SHOWN], *new[:SHOWN]]}
     paths, owners = _paths_and_owners(session, wanted)
 
