@@ -3,12 +3,14 @@
 `owner` is a measure's field: measures are counted in their owner's group, in SQL. `team`,
 `service` and `severity` are front-matter fields of the postmortem (any other front-matter key
 works the same way): each incident's counts go to the group its value names, compared without
-case; an incident without the field is in the group `None`, shown as "(no team)".
+case (named as most of its incidents write it); an incident without the field is in the group
+`None`, shown as "(no team)".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
@@ -111,16 +113,20 @@ def _by_field(session: Session, by: str, filters: Filters, today: dt.date) -> Gr
     for key, meta in session.execute(query):
         found = next((v for k, v in (meta or {}).items() if str(k).lower() == wanted), None)
         values[key] = str(found).strip() if found not in (None, "") else None
-    names: dict[str | None, str | None] = {}  # folded name -> the spelling first seen
+    spellings: dict[str | None, Counter[str]] = {}  # folded name -> how it is written
     sums: dict[str | None, list[int]] = {}
     for incident in report.incidents:
         value = values.get(incident.id)
         folded = value.casefold() if value else None
-        names.setdefault(folded, value)
+        if value:
+            spellings.setdefault(folded, Counter())[value] += 1
         total = sums.setdefault(folded, [0] * (len(_COUNTS) + 1))
         total[0] += 1
         for n, name in enumerate(_COUNTS, start=1):
             total[n] += getattr(incident.counts, name)
     order = sorted(sums, key=lambda k: (k is None, k or ""))
-    groups = [GroupRow(names[k], sums[k][0], Counts(*sums[k][1:])) for k in order]
+    groups = [  # each group named as most of its incidents write it
+        GroupRow(spellings[k].most_common(1)[0][0] if k else None, sums[k][0], Counts(*sums[k][1:]))
+        for k in order
+    ]
     return GroupReport(by, groups, len(report.incidents))
