@@ -389,8 +389,11 @@ def _status_items(
     if output is not StatusFormat.table:
         from tracker.report.render import write_items
 
-        written = write_items(rows, output.value, sys.stdout)
-        sys.stdout.flush()
+        try:
+            written = write_items(rows, output.value, sys.stdout)
+            sys.stdout.flush()
+        finally:
+            rows.close()  # also when the reader went away (`| head`)
     else:
         from tracker.report.tables import print_items
 

@@ -244,7 +244,7 @@ def _paths_and_owners(
         .order_by(Incident.key, ActionItem.owner)
     )
     for key, owner in rows:
-        owners.setdefault(key, []).append(owner)
+        owners.setdefault(key, []).append(str(owner))
     return paths, owners
 
 

@@ -8,7 +8,7 @@ a stream (`iter_items`), so a list of 100,000 items is written without holding i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +116,7 @@ def items_query(filters: Filters, today: dt.date, *, open_only: bool) -> Select[
 
 def iter_items(
     session: Session, filters: Filters, *, today: dt.date | None = None, open_only: bool = True
-) -> Iterator[ItemRow]:
+) -> Generator[ItemRow, None, None]:
     """The items, read from the database in batches as the caller consumes them."""
     today = today or dt.date.today()
     query = items_query(filters, today, open_only=open_only).execution_options(yield_per=BATCH)

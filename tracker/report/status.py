@@ -157,7 +157,10 @@ def status_query(filters: Filters, today: dt.date) -> Select[Any]:
     return typing.cast("Select[Any]", query)  # more columns than SQLAlchemy's typed overloads
 
 
-def incident_filter(query: Select[Any], filters: Filters) -> Select[Any]:
+_Query = typing.TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
+
+
+def incident_filter(query: _Query, filters: Filters) -> _Query:
     """The incident and date parts of the filters, on a query that selects from incidents."""
     if filters.incident:
         pattern = filters.incident.replace("%", r"\%").replace("_", r"\_").replace("*", "%")
