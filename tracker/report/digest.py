@@ -9,6 +9,8 @@ Read from the store's event history (`item_events`) and its current state:
                      owners of their open measures and their weak-postmortem flags
     new and weak     incidents first stored in the window that carry flags
 
+The flags appear as codes, with one line explaining each code shown at the end.
+
 Each list shows at most `SHOWN` entries and counts the rest, so a digest stays a message.
 """
 
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from tracker.config import Config
 from tracker.errors import UsageError
-from tracker.report.flags import Flag, incident_flags
+from tracker.report.flags import MEANING, Flag, incident_flags
 from tracker.report.status import IncidentStatus, status_report
 from tracker.store.schema import ActionItem, Incident, ItemEvent, RemoteLink
 
@@ -272,10 +274,14 @@ def render_digest(digest: Digest, fmt: str) -> str:
         ),
         ("New postmortems with flags", [_weak(i, md) for i in digest.new_weak]),
     ]
+    shown = [i for i in (*digest.below_target[:SHOWN], *digest.new_weak[:SHOWN])]
+    used = {f.code for i in shown for f in i.flags}
+    legend = [f"{code}: {text}" for code, text in MEANING.items() if code in used]
+    sections.append(("Flags", legend))
     for title, entries in sections:
         if not entries:
             continue
-        heading = f"{title} ({len(entries)})"
+        heading = f"{title} ({len(entries)})" if title != "Flags" else title
         lines += ["", f"**{heading}**" if md else f"{heading}:"]
         bullet = "- " if md else "• "
         lines += [bullet + entry for entry in entries[:SHOWN]]
@@ -314,9 +320,8 @@ def _incident(i: IncidentLine, md: bool, *, counts: bool) -> str:
 
 def _weak(i: IncidentLine, md: bool) -> str:
     head = _link(i.id, i.link, md) if md else i.id
-    found = "; ".join(f"{f.code}: {f.text}" for f in i.flags)
     tail = f" · {i.link}" if i.link and not md else ""
-    return f"{head} {_escape(i.title, md)} — {found}{tail}"
+    return f"{head} {_escape(i.title, md)} — {', '.join(f.code for f in i.flags)}{tail}"
 
 
 def _escape(text: str, md: bool) -> str:

@@ -31,6 +31,14 @@ from tracker.report.status import Filters, incident_filter
 from tracker.store.schema import ActionItem, Incident
 
 CODES = ("no-prevention", "no-owner", "no-due", "same-priority", "nothing-done")
+# what each code means in general, for a legend where only codes are shown
+MEANING = {
+    "no-prevention": "no measure prevents a recurrence (all mitigate, repair or untyped)",
+    "no-owner": "open measures nobody owns",
+    "no-due": "open measures with no due date",
+    "same-priority": "every measure at one priority (or none), so nothing comes first",
+    "nothing-done": "past the grace period and no measure done",
+}
 
 
 @dataclass(frozen=True)
