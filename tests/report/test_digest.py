@@ -152,6 +152,9 @@ def test_cli_prints_it_and_a_wrong_since_is_one_line(week: Store, run) -> None: 
     bad = run("digest", "--since", "yesterday")
     assert bad.code == 2 and bad.err.startswith("error: --since 'yesterday' is not a time")
     assert run("digest", "--format", "json", "--webhook", WEBHOOK).code == 2
+    assert "Below 80% after 30 days (1):" in result.out
+    assert "Below" not in run("digest", "--target", "0").out  # nothing is below 0%
+    assert "Below 100% after 30 days (1):" in run("digest", "--target", "100").out
 
 
 @responses.activate
