@@ -6,7 +6,7 @@ does not; one block per incident when even that leaves the title too little room
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.text import Text
@@ -173,10 +173,10 @@ def print_groups(console: Console, report: GroupReport) -> None:
     ]
     t = report.totals
     rows.append(["total", str(report.incident_count), *_counts(t), percent(t.percent_complete)])
-    print_table(console, [(columns, rows)], lambda: _group_blocks(rows, report))
+    print_table(console, [(columns, rows)], lambda: _group_blocks(report))
 
 
-def _group_blocks(rows: Iterable[list[Cell]], report: GroupReport) -> list[list[Text]]:
+def _group_blocks(report: GroupReport) -> list[list[Text]]:
     return [
         [Text(str(g.name or f"(no {report.by})"), style="bold"), _summary(g.counts)]
         for g in report.groups
