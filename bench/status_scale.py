@@ -116,15 +116,37 @@ def main() -> None:
 
     lib = best_of(5, library)
     store.close()
-    env = {**os.environ, "TRACK_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "tracker", "status", "--format", "json"]
-    cli = best_of(3, lambda: subprocess.run(command, env=env, check=True, capture_output=True))
+    env = {**os.environ, "TRACK_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+    track = [sys.executable, "-m", "tracker"]
+
+    def cli(*args: str, runs: int = 3) -> tuple[float, int]:
+        """Best wall time of the command, and its peak RSS in MiB (from the last run)."""
+        peak = [0]
+
+        def once() -> None:  # GNU time prints the peak resident set (KiB) as the last line
+            done = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", *track, *args],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            peak[0] = int(done.stderr.decode().strip().splitlines()[-1]) // 1024
+
+        return best_of(runs, once), peak[0]
+
     print(f"bare SQL aggregation:            {bare * 1000:7.0f} ms")
     print(f"status_report + JSON (library):  {lib * 1000:7.0f} ms  ratio {lib / bare:.2f}")
-    print(
-        f"track status --format json (CLI): {cli * 1000:6.0f} ms  ratio {cli / bare:.2f} "
-        "(start-up included)"
-    )
+    for label, args in (
+        ("track status --format json", ("status", "--format", "json")),
+        ("track status (table, 120 cols)", ("status",)),
+        ("track status --by owner", ("status", "--by", "owner")),
+        ("track status --items --format json", ("status", "--items", "--format", "json")),
+        ("track status --items --format csv", ("status", "--items", "--format", "csv")),
+        ("track status --items (table)", ("status", "--items")),
+        ("track digest --format json", ("digest", "--format", "json")),
+    ):
+        took, peak = cli(*args)
+        print(f"{label:36} {took * 1000:6.0f} ms  ratio {took / bare:5.1f}  peak {peak} MiB")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,16 @@ from tracker import __version__
 from tracker.errors import TrackError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from rich.console import Console as RichConsole
+    from sqlalchemy import Select
+    from sqlalchemy.orm import Session
+
     from tracker.config import Config
     from tracker.model import ParsedDocument
+    from tracker.report.status import Filters as StatusFilters
     from tracker.store.database import Store
 
 app = typer.Typer(
@@ -243,6 +251,13 @@ def ingest(paths: PathsArgument = None, config: ConfigOption = None) -> None:
         raise typer.Exit(1)
 
 
+class GroupBy(StrEnum):
+    owner = "owner"
+    team = "team"
+    service = "service"
+    severity = "severity"
+
+
 @app.command()
 def status(
     output: Annotated[
@@ -282,18 +297,41 @@ def status(
     items: Annotated[
         bool,
         typer.Option(
-            "--items", help="List the open measures themselves (owner, due, ticket), late first."
+            "--items",
+            help="List the open measures themselves (id, owner, priority, type, due, source, "
+            "ticket), late first.",
         ),
+    ] = False,
+    by: Annotated[
+        GroupBy | None,
+        typer.Option(
+            "--by", help="Group the counts by the measures' owner or a front-matter field."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="With --items as a table: show this many (default: two screenfuls); the rest "
+            "are counted.",
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="With --items as a table: show every item.")
     ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Report each incident's measures: done, won't do, open, overdue, percent complete.
+    """Report each incident's measures: done, won't do, open, overdue, percent complete, and
+    the flags of weak postmortems (config: flags).
 
-    With --items, list the open measures instead: what is open, who owns it, what is late.
+    With --items, list the open measures instead: what is open, who owns it, what is late
+    (json and csv are written as the items are read). With --by, the counts per owner, team,
+    service or severity. An empty result says which filter matched nothing.
     """
-    from tracker.report.render import render_items, render_status
-    from tracker.report.status import Filters, status_report
+    from tracker.report.status import Filters
 
+    if by is not None and (items or fail_under is not None):
+        raise UsageError("--by groups the counts: it does not go with --items or --fail-under")
     settings = _load(config)
     filters = Filters(
         incident=incident, owner=owner, overdue_only=overdue, since=_date(since, "--since")
@@ -302,24 +340,150 @@ def status(
     try:
         with store.session() as session:
             if items:
-                from tracker.report.items import item_rows
-
-                typer.echo(render_items(item_rows(session, filters), output.value), nl=False)
+                _status_items(session, store.url, filters, output, limit, show_all=show_all)
                 return
-            report = status_report(session, filters)
+            if by is not None:
+                _status_groups(session, store.url, filters, output, by.value)
+                return
+            lagging = _status_incidents(
+                session, settings, store.url, filters, output, fail_under, grace_days
+            )
     finally:
         store.close()
-    typer.echo(render_status(report, output.value), nl=False)
-    if fail_under is not None:
-        grace = settings.status.grace_days if grace_days is None else grace_days
-        lagging = report.below(fail_under, grace_days=grace)
-        for item in lagging:
-            typer.echo(
-                f"below {fail_under:g}%: {item.id} is {item.counts.percent_complete:g}% complete",
-                err=True,
-            )
-        if lagging:
-            raise typer.Exit(1)
+    if lagging:
+        raise typer.Exit(1)
+
+
+def _status_incidents(
+    session: Session,
+    settings: Config,
+    url: str,
+    filters: StatusFilters,
+    output: StatusFormat,
+    fail_under: float | None,
+    grace_days: int | None,
+) -> bool:
+    from tracker.report.flags import incident_flags
+    from tracker.report.render import render_status
+    from tracker.report.status import status_query, status_report
+
+    report = status_report(session, filters)
+    if not report.incidents:
+        today = report.today
+        _say_empty("incidents", url, filters, lambda f: _any(session, status_query(f, today)))
+        if output is StatusFormat.table:
+            return False
+    found = incident_flags(session, settings, report.today, filters)
+    flags = {i.id: found[i.id] for i in report.incidents if i.id in found}
+    if output is StatusFormat.table:
+        from tracker.report.tables import print_status
+
+        print_status(_screen(), report, flags)
+    else:
+        typer.echo(render_status(report, output.value, flags), nl=False)
+    if fail_under is None:
+        return False
+    grace = settings.status.grace_days if grace_days is None else grace_days
+    lagging = report.below(fail_under, grace_days=grace)
+    for item in lagging:
+        typer.echo(
+            f"below {fail_under:g}%: {item.id} is {item.counts.percent_complete:g}% complete",
+            err=True,
+        )
+    return bool(lagging)
+
+
+def _status_items(
+    session: Session,
+    url: str,
+    filters: StatusFilters,
+    output: StatusFormat,
+    limit: int | None,
+    *,
+    show_all: bool,
+) -> None:
+    from itertools import islice
+
+    from tracker.report.items import count_items, items_query, iter_items
+
+    today = dt.date.today()
+    rows = iter_items(session, filters, today=today)
+    if output is not StatusFormat.table:
+        from tracker.report.render import write_items
+
+        try:
+            written = write_items(rows, output.value, sys.stdout)
+            sys.stdout.flush()
+        finally:
+            rows.close()  # also when the reader went away (`| head`)
+    else:
+        from tracker.report.tables import print_items
+
+        console = _screen()
+        wanted = None if show_all else (limit or 2 * console.height)
+        shown = list(rows if wanted is None else islice(rows, wanted + 1))
+        rows.close()  # the rest is counted in SQL, not read
+        written, more = len(shown), 0
+        if wanted is not None and written > wanted:
+            more = count_items(session, filters, today=today, open_only=True) - wanted
+            shown = shown[:wanted]
+        if written:
+            print_items(console, shown, more=more)
+    if not written:
+        _say_empty(
+            "open measures",
+            url,
+            filters,
+            lambda f: _any(session, items_query(f, today, open_only=True)),
+        )
+
+
+def _status_groups(
+    session: Session, url: str, filters: StatusFilters, output: StatusFormat, by: str
+) -> None:
+    from tracker.report.groups import group_report
+    from tracker.report.status import status_query
+
+    report = group_report(session, by, filters)
+    if not report.groups:
+        today = dt.date.today()
+        _say_empty("incidents", url, filters, lambda f: _any(session, status_query(f, today)))
+        if output is StatusFormat.table:
+            return
+    if output is StatusFormat.table:
+        from tracker.report.tables import print_groups
+
+        print_groups(_screen(), report)
+    else:
+        from tracker.report.render import render_groups
+
+        typer.echo(render_groups(report, output.value), nl=False)
+
+
+def _any(session: Session, query: Select[Any]) -> bool:
+    return session.execute(query.limit(1)).first() is not None
+
+
+def _say_empty(
+    what: str, url: str, filters: StatusFilters, has_rows: Callable[[StatusFilters], bool]
+) -> None:
+    """One line on stderr: which filter matched nothing, in which database (password hidden)."""
+    from tracker.report.status import first_unmatched
+    from tracker.store.engine import safe_url
+
+    where = safe_url(url)
+    option = first_unmatched(filters, has_rows)
+    if option is None:
+        typer.echo(f"no {what} in {where} (run `track ingest PATH` or `track sync`)", err=True)
+    else:
+        typer.echo(f"no {what} match {option} in {where}", err=True)
+
+
+def _screen() -> RichConsole:
+    """The console tables print to: colour only on a terminal, and never with NO_COLOR."""
+    from rich.console import Console
+
+    return Console(highlight=False)
 
 
 @app.command()
@@ -349,6 +513,7 @@ def report(
     printed. Its numbers are those of `track status --format json`.
     """
     from tracker.report.dashboard import build_dashboard
+    from tracker.report.flags import incident_flags
     from tracker.report.html import write_report
     from tracker.store.engine import safe_url
 
@@ -357,11 +522,13 @@ def report(
     template = next((t.postmortem_url for t in settings.targets if t.postmortem_url), None)
     try:
         with store.session(commit=False) as session:
+            found = incident_flags(session, settings, dt.date.today())
             dashboard = build_dashboard(
                 session,
                 database=safe_url(store.url),
                 target_names=[t.name for t in settings.targets],
                 postmortem_template=template,
+                flags={key: [(f.code, f.text) for f in flags] for key, flags in found.items()},
             )
     finally:
         store.close()
@@ -557,6 +724,75 @@ def link(
         print_written(report)
     if any(file.skipped for file in report.files):
         raise typer.Exit(1)
+
+
+class DigestFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def digest(
+    since: Annotated[
+        str, typer.Option(help="Start of the window: 7d, 24h, 2w, YYYY-MM-DD or an ISO time.")
+    ] = "7d",
+    output: Annotated[
+        DigestFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (plain, bare links: pastes anywhere), markdown, or json for programs.",
+        ),
+    ] = DigestFormat.text,
+    target: Annotated[
+        float | None,
+        typer.Option(
+            help="Percent complete an incident past the grace period should have reached "
+            "(config: digest.target, 80).",
+            metavar="PCT",
+        ),
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TRACK_DIGEST_WEBHOOK",
+            show_envvar=True,
+            metavar="URL",
+            help='Post the digest there as JSON {"text": ...} (Slack and compatible chats) '
+            "instead of printing it. Prefer the environment variable: the URL is a secret.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """What changed since the last review: measures completed, newly overdue, incidents that
+    reached 100%, incidents below the target, new postmortems with flags; with owners and
+    links (tickets, postmortem_url).
+
+    Exit code 0; 1 when the webhook did not take it; 2 for a wrong option, configuration or
+    database.
+    """
+    from tracker.report.digest import build_digest, parse_since, render_digest
+
+    now = dt.datetime.now(dt.UTC)
+    start = parse_since(since, now)
+    if webhook and output is DigestFormat.json:
+        raise UsageError("--webhook posts text: use --format text or markdown")
+    settings = _load(config)
+    store = _open_store(settings)
+    try:
+        with store.session() as session:
+            found = build_digest(session, settings, since=start, now=now, target=target)
+    finally:
+        store.close()
+    text = render_digest(found, output.value)
+    if not webhook:
+        typer.echo(text, nl=False)
+        return
+    from tracker.webhook import post_text, shown_url
+
+    post_text(webhook, text.rstrip("\n"), timeout=settings.digest.webhook_timeout_seconds)
+    typer.echo(f"digest posted to {shown_url(webhook)}")
 
 
 @db_app.command("upgrade")

@@ -91,6 +91,49 @@ class StatusConfig(BaseModel):
     grace_days: int = Field(default=30, ge=0)
 
 
+class FlagRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+
+
+class NoPreventionFlag(FlagRule):
+    # measure types that prevent a recurrence; an incident with none of them is flagged
+    preventive_types: list[str] = Field(default_factory=lambda: ["prevent"], min_length=1)
+
+
+class MissingFieldFlag(FlagRule):
+    at_least: int = Field(default=1, ge=1)  # open measures missing the field before the flag
+
+
+class SamePriorityFlag(FlagRule):
+    min_measures: int = Field(default=3, ge=2)  # fewer measures than this are never flagged
+
+
+class NothingDoneFlag(FlagRule):
+    grace_days: int | None = Field(default=None, ge=0)  # None: status.grace_days
+
+
+class FlagsConfig(BaseModel):
+    """Weak-postmortem flags (tracker/report/flags.py): each on or off, with its threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    no_prevention: NoPreventionFlag = Field(default_factory=NoPreventionFlag)
+    no_owner: MissingFieldFlag = Field(default_factory=MissingFieldFlag)
+    no_due: MissingFieldFlag = Field(default_factory=MissingFieldFlag)
+    same_priority: SamePriorityFlag = Field(default_factory=SamePriorityFlag)
+    nothing_done: NothingDoneFlag = Field(default_factory=NothingDoneFlag)
+
+
+class DigestConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # percent complete an incident past status.grace_days should have reached
+    target: float = Field(default=80, ge=0, le=100)
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=120)
+
+
 # What `track check` may require of every open measure (`check.require`, `--require`).
 RequiredField = Literal["owner", "due", "priority"]
 REQUIRABLE: tuple[RequiredField, ...] = ("owner", "due", "priority")
@@ -233,6 +276,8 @@ class Config(BaseModel):
     parser: ParserConfig = Field(default_factory=ParserConfig)
     status: StatusConfig = Field(default_factory=StatusConfig)
     check: CheckConfig = Field(default_factory=CheckConfig)
+    flags: FlagsConfig = Field(default_factory=FlagsConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
     targets: list[Target] = Field(default_factory=list)
     routing: Routing = Field(default_factory=Routing)
     _folder: Path | None = PrivateAttr(default=None)  # the config file's folder, if any
@@ -281,6 +326,11 @@ class Config(BaseModel):
         if self.database.path is not None:
             return f"sqlite:///{(self._base() / self.database.path).resolve()}"
         return self.database.url
+
+    def postmortem_url(self, path: str) -> str | None:
+        """A link to a postmortem: the first target's `postmortem_url` with {path} filled."""
+        template = next((t.postmortem_url for t in self.targets if t.postmortem_url), None)
+        return template.replace("{path}", path) if template else None
 
     def source_root(self) -> Path | None:
         """Where incident paths start: `root`, from the config file's folder. None without a

@@ -9,6 +9,7 @@ one line and exits with its `exit_code`. Anything else is a bug and keeps its tr
     ├── StoreError        the database cannot be reached, read, written or migrated (exit 2)
     ├── ParseError        one postmortem file cannot be read as markdown text (exit 1)
     ├── SyncBusy          another sync holds this database's lock (exit 75, EX_TEMPFAIL)
+    ├── WebhookError      a chat webhook did not take the digest (exit 1)
     └── TrackerError      a tracker (GitHub, Jira) refused or failed a request
         ├── TrackerFatal      bad credentials, missing repository or project: stop (exit 2)
         │   └── UnexpectedAnswer  a success status with a body that is not the API's JSON
@@ -48,6 +49,10 @@ class SyncBusy(TrackError):
     code (EX_TEMPFAIL from sysexits.h) lets cron and CI tell an overlap from a failure."""
 
     exit_code = 75
+
+
+class WebhookError(TrackError):
+    """Posting to a chat webhook failed; the message shows the webhook's host, not its path."""
 
 
 class ParseError(TrackError):

@@ -174,8 +174,10 @@ def test_items_lists_what_is_open_and_late(ingested: Store, run) -> None:  # typ
     data = json.loads(run("status", "--items", "--format", "json").out)
     assert {i["text"] for i in data["items"]} == {"Second thing", "Third thing"}
     assert "Second thing" in run("status", "--items").out
-    assert run("status", "--items", "--format", "markdown").out.startswith("| Incident | Measure |")
+    assert run("status", "--items", "--format", "markdown").out.startswith(
+        "| Id | Incident | Measure |"
+    )
     assert (
         run("status", "--items", "--format", "csv").out.splitlines()[0]
-        == "incident,text,owner,due,status,overdue,ticket"
+        == "incident,text,owner,due,status,overdue,ticket,id,uid,priority,type,days_overdue,source"
     )

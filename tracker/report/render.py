@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from tracker.model import ParsedDocument
+from tracker.report.flags import Flag
+from tracker.report.groups import GroupReport
 from tracker.report.items import COLUMNS as ITEM_COLUMNS
 from tracker.report.items import ItemRow
 from tracker.report.status import IncidentStatus, StatusReport
@@ -30,6 +33,7 @@ STATUS_COLUMNS = (
     "percent_complete",
     "last_sync",
     "file_removed",
+    "flags",  # the codes of the incident's weak-postmortem flags, space-separated (csv)
 )
 
 
@@ -117,9 +121,10 @@ def print_ingest(report: IngestReport) -> None:
     )
 
 
-def _cells(row: IncidentStatus) -> list[str]:
+def _cells(row: IncidentStatus, flags: Sequence[Flag]) -> list[str]:
     data = row.as_json()
-    return [_csv_cell(data[c]) for c in STATUS_COLUMNS]
+    cells = [_csv_cell(data[c]) for c in STATUS_COLUMNS[:-1]]
+    return [*cells, " ".join(f.code for f in flags)]
 
 
 def _csv_cell(value: object) -> str:
@@ -135,37 +140,45 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%"
 
 
-def render_status(report: StatusReport, fmt: str) -> str:
+def render_status(
+    report: StatusReport, fmt: str, flags: Mapping[str, Sequence[Flag]] | None = None
+) -> str:
+    """The report as json, csv or markdown (the table is printed by tables.print_status).
+    With `flags`, each incident carries its weak-postmortem flags."""
     if fmt == "json":
-        return _status_json(report)
+        return _status_json(report, flags)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(STATUS_COLUMNS)
-        writer.writerows(_cells(row) for row in report.incidents)
+        writer.writerow(STATUS_COLUMNS if flags is not None else STATUS_COLUMNS[:-1])
+        for row in report.incidents:
+            cells = _cells(row, (flags or {}).get(row.id, ()))
+            writer.writerow(cells if flags is not None else cells[:-1])
         return out.getvalue()
-    if fmt == "markdown":
-        return _markdown(report)
-    return _table(report)
+    return _markdown(report, flags or {})
 
 
-def _status_json(report: StatusReport) -> str:
+def _status_json(report: StatusReport, flags: Mapping[str, Sequence[Flag]] | None) -> str:
     """One incident a line: readable, and encoded by json's C encoder (indent= is pure Python)."""
     data = report.as_json()
-    rows = ",\n    ".join(json.dumps(row, ensure_ascii=False) for row in data["incidents"])  # type: ignore[attr-defined]
+    incidents: list[dict[str, object]] = data["incidents"]  # type: ignore[assignment]
+    if flags is not None:
+        for row in incidents:
+            row["flags"] = [f.as_json() for f in flags.get(str(row["id"]), ())]
+    rows = ",\n    ".join(json.dumps(row, ensure_ascii=False) for row in incidents)
     totals = json.dumps(data["totals"], ensure_ascii=False)
     body = f"\n    {rows}\n  " if rows else ""
     return f'{{\n  "incidents": [{body}],\n  "totals": {totals}\n}}\n'
 
 
-def _markdown(report: StatusReport) -> str:
+def _markdown(report: StatusReport, flags: Mapping[str, Sequence[Flag]]) -> str:
     lines = [
         "| Incident | Date | Done | Open | Overdue | Won't do | Complete |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in report.incidents:
         c = row.counts
-        title = row.shown_title.replace("|", "\\|")
+        title = _cell(row.shown_title)
         lines.append(
             f"| {title} ({row.id}) | {row.date or ''} | {c.done}/{c.total} | {c.open} "
             f"| {c.overdue} | {c.wont_do} | {_percent(c.percent_complete)} |"
@@ -175,90 +188,67 @@ def _markdown(report: StatusReport) -> str:
         f"| **Total** | | {t.done}/{t.total} | {t.open} | {t.overdue} | {t.wont_do} "
         f"| {_percent(t.percent_complete)} |"
     )
+    if flags:
+        lines += ["", "**Weak postmortems**", ""]
+        lines += [f"- {key} `{f.code}`: {f.text}" for key, found in flags.items() for f in found]
     return "\n".join(lines) + "\n"
 
 
-def _table(report: StatusReport) -> str:
-    import shutil
-
-    width = max(shutil.get_terminal_size((120, 24)).columns, 110)
-    console = Console(highlight=False, record=True, file=io.StringIO(), width=width)
-    table = Table(box=None, pad_edge=False)
-    table.add_column("incident", no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
-    table.add_column("date", no_wrap=True, min_width=10)
-    for name in ("done", "open", "overdue", "won't do", "complete"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("last sync", no_wrap=True)
-    for row in report.incidents:
-        c = row.counts
-        table.add_row(
-            row.id,
-            row.shown_title,
-            row.date.isoformat() if row.date else "",
-            f"{c.done}/{c.total}",
-            str(c.open),
-            Text(str(c.overdue), style="red" if c.overdue else ""),
-            str(c.wont_do),
-            _percent(c.percent_complete),
-            row.last_sync.strftime("%Y-%m-%d %H:%M") if row.last_sync else "never",
-        )
-    t = report.totals
-    table.add_row(
-        "total",
-        "",
-        "",
-        f"{t.done}/{t.total}",
-        str(t.open),
-        str(t.overdue),
-        str(t.wont_do),
-        _percent(t.percent_complete),
-        "",
-    )
-    console.print(table)
-    return console.export_text()
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
-def render_items(rows: list[ItemRow], fmt: str) -> str:
-    """The open measures, for `track status --items`."""
-    if fmt == "json":
-        return (
-            json.dumps({"items": [row.as_json() for row in rows]}, indent=2, ensure_ascii=False)
-            + "\n"
-        )
+def write_items(rows: Iterable[ItemRow], fmt: str, out: TextIO) -> int:
+    """Write the items as json, csv or markdown while they are read; returns how many."""
+    count = 0
     if fmt == "csv":
-        out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(ITEM_COLUMNS)
         for row in rows:
             writer.writerow([_csv_cell(v) for v in row.as_json().values()])
-        return out.getvalue()
-    if fmt == "markdown":
-        lines = ["| Incident | Measure | Owner | Due | Ticket |", "|---|---|---|---|---|"]
-        for row in rows:
-            due = (
-                f"**{row.due} (overdue)**"
-                if row.overdue
-                else (row.due.isoformat() if row.due else "")
-            )
-            text = row.text.replace("|", "\\|")
-            lines.append(
-                f"| {row.incident} | {text} | {row.owner or ''} | {due} | {row.ticket or ''} |"
-            )
-        return "\n".join(lines) + "\n"
-    import shutil
-
-    console = Console(
-        highlight=False,
-        record=True,
-        file=io.StringIO(),
-        width=max(shutil.get_terminal_size((120, 24)).columns, 110),
-    )
-    table = Table(box=None, pad_edge=False)
-    for name in ("incident", "measure", "owner", "due", "ticket"):
-        table.add_column(name, overflow="fold")
+            count += 1
+        return count
+    if fmt == "json":
+        out.write('{"items": [')
+        for count, row in enumerate(rows, start=1):
+            out.write(("\n  " if count == 1 else ",\n  ") + json.dumps(row.as_json()))
+        out.write("\n]}\n" if count else "]}\n")
+        return count
+    out.write("| Id | Incident | Measure | Owner | Priority | Due | Source | Ticket |\n")
+    out.write("|---|---|---|---|---|---|---|---|\n")
     for row in rows:
-        shown = Text(f"{row.due} overdue", style="red") if row.overdue else Text(str(row.due or ""))
-        table.add_row(row.incident, row.text, row.owner or "", shown, row.ticket or "")
-    console.print(table)
-    return console.export_text()
+        count += 1
+        due = row.due.isoformat() if row.due else ""
+        if row.overdue:
+            due = f"**{due} ({row.days_overdue} days overdue)**"
+        out.write(
+            f"| {row.short_id} | {row.incident} | {_cell(row.text)} | {row.owner or ''} "
+            f"| {row.priority or ''} | {due} | {_cell(row.source)} | {row.ticket or ''} |\n"
+        )
+    return count
+
+
+def render_groups(report: GroupReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        data = report.as_json()["groups"]
+        keys = [report.by, "incidents", "total", "done", "wont_do", "open", "overdue"]
+        keys.append("percent_complete")
+        writer.writerow(keys)
+        for group in data:  # type: ignore[attr-defined]
+            writer.writerow(["" if group[k] is None else group[k] for k in keys])
+        return out.getvalue()
+    lines = [
+        f"| {report.by.capitalize()} | Incidents | Done | Open | Overdue | Won't do | Complete |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for g in report.groups:
+        c = g.counts
+        lines.append(
+            f"| {_cell(g.name or f'(no {report.by})')} | {g.incidents} | {c.done}/{c.total} "
+            f"| {c.open} | {c.overdue} | {c.wont_do} | {_percent(c.percent_complete)} |"
+        )
+    return "\n".join(lines) + "\n"

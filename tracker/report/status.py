@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, func, or_, select
@@ -148,6 +149,19 @@ def status_query(filters: Filters, today: dt.date) -> Select[Any]:
         )
         .order_by(Incident.date.desc().nulls_last(), Incident.key)
     )
+    query = incident_filter(query, filters)
+    if filters.owner:
+        query = query.having(func.count(item.id) > 0)
+    if filters.overdue_only:
+        query = query.having(count_where(overdue) > 0)
+    return typing.cast("Select[Any]", query)  # more columns than SQLAlchemy's typed overloads
+
+
+_Query = typing.TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
+
+
+def incident_filter(query: _Query, filters: Filters) -> _Query:
+    """The incident and date parts of the filters, on a query that selects from incidents."""
     if filters.incident:
         pattern = filters.incident.replace("%", r"\%").replace("_", r"\_").replace("*", "%")
         query = query.where(
@@ -157,11 +171,7 @@ def status_query(filters: Filters, today: dt.date) -> Select[Any]:
         query = query.where(
             func.coalesce(Incident.date, cast(Incident.created_at, Date)) >= filters.since
         )
-    if filters.owner:
-        query = query.having(func.count(item.id) > 0)
-    if filters.overdue_only:
-        query = query.having(count_where(overdue) > 0)
-    return typing.cast("Select[Any]", query)  # more columns than SQLAlchemy's typed overloads
+    return query
 
 
 def status_report(
@@ -204,3 +214,23 @@ def _aware(value: object) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(value)
     assert isinstance(value, dt.datetime)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def first_unmatched(filters: Filters, has_rows: Callable[[Filters], bool]) -> str | None:
+    """The option that, added to those before it, leaves nothing (`--owner zed`); None when
+    nothing is there even without a filter."""
+    if not has_rows(Filters()):
+        return None
+    steps = (
+        ("incident", f"--incident {filters.incident}"),
+        ("since", f"--since {filters.since}"),
+        ("owner", f"--owner {filters.owner}"),
+        ("overdue_only", "--overdue"),
+    )
+    current = Filters()
+    for name, option in steps:
+        if getattr(filters, name):
+            current = replace(current, **{name: getattr(filters, name)})
+            if not has_rows(current):
+                return option
+    return None
