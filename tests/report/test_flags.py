@@ -101,7 +101,7 @@ def test_a_wrong_flag_key_is_one_clear_config_error(tmp_path: Path) -> None:
 
     path = tmp_path / "track.yaml"
     path.write_text("flags:\n  no_owner: {at_least: 0}\n")
-    with pytest.raises(ConfigError, match=r"flags\.no_owner\.at_least: Input should be greater"):
+    with pytest.raises(ConfigError, match=r"flags\.no_owner\.at_least must be 1 or more"):
         load_config(path)
 
 

@@ -218,13 +218,21 @@ def test_the_page_loads_nothing_and_escapes_what_postmortems_say(
 def test_flags_given_to_the_builder_are_shown_with_their_explanation(
     examples: Store, tmp_path: Path
 ) -> None:
-    flags = {"INC-2024-031": [("no-prevent", "no measure prevents a recurrence")]}
+    """The table shows each incident's flag codes (the incident's own explanation as the code's
+    title); one legend line under it says what each code shown means."""
+    from tracker.report.flags import MEANING
+
+    flags = {"INC-2024-031": [("no-owner", "2 of its 4 open measures have no owner")]}
     run_report(examples, tmp_path / "r.html", flags=flags)
     rows = {
         row[0].split()[0]: row for row in body_rows(read_page(tmp_path / "r.html"), "completion")
     }
-    assert rows["INC-2024-031"][-1] == "no-prevent no measure prevents a recurrence"
+    assert rows["INC-2024-031"][-1] == "no-owner"
     assert rows["INC-2024-058"][-1] == ""
+    page = (tmp_path / "r.html").read_text()
+    assert 'title="2 of its 4 open measures have no owner">no-owner</span>' in page
+    assert f'<span class="flag">no-owner</span> {MEANING["no-owner"]}.</p>' in page
+    assert "no-due" not in page  # only the codes shown are explained
 
 
 def test_the_trend_counts_completions_per_week_and_ends_at_the_open_total(

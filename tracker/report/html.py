@@ -9,6 +9,7 @@ incident and every measure, and the page links to them.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,9 @@ from pathlib import Path
 from tracker.errors import UsageError
 from tracker.report import charts
 from tracker.report.dashboard import Dashboard, Group, IncidentView
+from tracker.report.flags import MEANING
 from tracker.report.items import ItemRow
-from tracker.report.render import render_items, render_status
+from tracker.report.render import render_status, write_items
 
 DEFAULT_ROWS = 200
 OVERVIEW = 20  # incidents in the bars at the top; more go to the table at the end
@@ -53,8 +55,12 @@ def render_page(
     )
     env.filters["days_overdue"] = lambda row: days_overdue(row, dashboard.today)
     env.filters["when"] = _when
+    env.filters["flag_codes"] = lambda views: [
+        code for code in MEANING if any(code == c for view in views for c, _ in view.flags)
+    ]
     return env.get_template("report.html.j2").render(
         d=dashboard,
+        flag_meaning=MEANING,
         rows=rows,
         overview=min(OVERVIEW, rows),
         group_rows=min(GROUP_ROWS, rows),
@@ -81,7 +87,9 @@ def write_report(dashboard: Dashboard, page: Path, *, rows: int = DEFAULT_ROWS) 
         raise UsageError(f"cannot write {page}: folder {page.parent} does not exist")
     incidents_csv, items_csv = csv_paths(page)
     _write_whole(incidents_csv, render_status(dashboard.report, "csv"))
-    _write_whole(items_csv, render_items(dashboard.items, "csv"))
+    items = io.StringIO()
+    write_items(dashboard.items, "csv", items)
+    _write_whole(items_csv, items.getvalue())
     html = render_page(dashboard, rows=rows, csv_names=(incidents_csv.name, items_csv.name))
     _write_whole(page, html)
     return Written(page, incidents_csv, items_csv)
