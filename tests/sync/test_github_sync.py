@@ -567,3 +567,26 @@ def test_a_spent_rate_limit_waits_until_its_reset_not_a_guess(
     assert sync(run).code == 0
     assert any(12 <= wait <= 22 for wait in sleeps), sleeps  # until the reset, not a guess
     assert 60.0 not in sleeps
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (429, "Too many requests"),
+        (403, "You have exceeded a secondary rate limit. Please wait a few minutes."),
+    ],
+)
+def test_a_secondary_rate_limit_without_headers_stops_the_run_cleanly(
+    github: FakeGitHub, run, sleeps: list[float], status: int, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """No Retry-After and no reset time: GitHub asks for at least a minute, more than the
+    configured wait (30 s), so the run stops as rate limited; the next run finishes the work."""
+    github.faults.append(Fault("POST", r"/issues$", status=status, message=message))
+    first = sync(run)
+    assert first.code == 1
+    assert "stopped: gh: GitHub rate limit reached" in first.err
+    assert "the next sync resumes where this one stopped (retry in 60 s)" in first.err
+    assert 60.0 not in sleeps  # not slept through: it is beyond max_wait_seconds
+    assert len([i for i in github.issues.values()]) < 3
+    assert sync(run).code == 0
+    assert len(github.issues) == 3

@@ -332,3 +332,37 @@ def test_which_references_name_an_issue_of_the_project(ref: str, key: str | None
     from tracker.connectors.jira import issue_key
 
     assert issue_key(ref, url="https://acme.atlassian.net/", project="OPS") == key
+
+
+def test_a_priority_the_config_does_not_map_is_left_to_jira(
+    jira: FakeJira, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """`priorities:` maps only P1 here: the P1 measure gets Jira's "Blocker", a P3 one no
+    priority field at all (Jira's default), and neither fails."""
+    write_config(
+        tmp_path, priorities={"P1": "Blocker"}, **({} if jira.cloud else {"auth": "bearer"})
+    )
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(doc.read_text().replace("2. Add a circuit", "2. [P3] Add a circuit"))
+    result = run("sync")
+    assert result.code == 0, result.err
+    alert = jira.issues[by_summary(jira, "Alert when")]["fields"]
+    breaker = jira.issues[by_summary(jira, "circuit breaker")]["fields"]
+    assert alert["priority"] == {"name": "Blocker"}
+    assert "priority" not in breaker or breaker["priority"] in (None, {"name": "Medium"})
+
+
+def test_changes_beyond_the_first_page_of_a_listing_are_read(
+    jira: FakeJira, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The listing reads newest first and stops at the page that reaches back past the mark;
+    110 tickets closed since the last sync fill more than one page (100), and all are read."""
+    many = "".join(f"- Measure number {n} for the big incident\n" for n in range(110))
+    (tmp_path / "pm" / "big.md").write_text(f"---\nid: BIG\n---\n## Action items\n{many}")
+    assert run("sync").code == 0
+    big = [key for key, i in jira.issues.items() if "Measure number" in i["fields"]["summary"]]
+    assert len(big) == 110
+    for key in big:
+        jira.transition(key, "Done", "Done")
+    counts = json.loads(run("sync", "--format", "json").out)["targets"][0]
+    assert counts["done"] == 110
