@@ -52,6 +52,7 @@ def chromium(folder: Path, page: Path, *args: str) -> list[str]:
             "--enable-logging=stderr",
             "--v=0",
             "--window-size=1280,800",
+            "--virtual-time-budget=10000",  # the page settles (fonts, layout) before the capture
             *args,
             page.as_uri(),
         ],

@@ -97,7 +97,7 @@ def _ticks(top: int, plot_height: float) -> list[Tick]:
 
 
 def column_plot(
-    values: Sequence[tuple[str, int]], *, width: float = 600.0, height: float = 100.0
+    values: Sequence[tuple[str, int]], *, width: float = 600.0, height: float = 80.0
 ) -> Plot:
     """One column per (label, value); a value of 0 is a column of no height."""
     top, plot_height = _frame(values, height)
@@ -117,7 +117,7 @@ def column_plot(
 
 
 def line_plot(
-    values: Sequence[tuple[str, int]], *, width: float = 600.0, height: float = 100.0
+    values: Sequence[tuple[str, int]], *, width: float = 600.0, height: float = 80.0
 ) -> Plot:
     """A line through one point per (label, value), at the middle of each period's slot.
 
