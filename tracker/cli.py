@@ -73,6 +73,20 @@ class SyncFormat(StrEnum):
     json = "json"
 
 
+SyncFormatOption = Annotated[
+    SyncFormat, typer.Option("--format", "-f", help="text (quiet when nothing changed) or json.")
+]
+# `sync` and `link` take one lock per database (tracker/sync/lock.py)
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        help="Seconds to wait for another sync on this database to finish.",
+        metavar="SECONDS",
+        min=0,
+    ),
+]
+
+
 class CheckFormat(StrEnum):
     text = "text"
     github = "github"
@@ -554,24 +568,14 @@ def sync(
             "locally or remotely. Without a token or a network: the local plan, from the store.",
         ),
     ] = False,
-    output: Annotated[
-        SyncFormat,
-        typer.Option("--format", "-f", help="text (quiet when nothing changed) or json."),
-    ] = SyncFormat.text,
+    output: SyncFormatOption = SyncFormat.text,
     include_drafts: Annotated[
         bool,
         typer.Option(
             "--include-drafts", help="Also sync postmortems whose front matter says status: draft."
         ),
     ] = False,
-    wait: Annotated[
-        float,
-        typer.Option(
-            help="Seconds to wait for another sync on this database to finish.",
-            metavar="SECONDS",
-            min=0,
-        ),
-    ] = 0,
+    wait: WaitOption = 0,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -673,18 +677,8 @@ def link(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be written; write nothing.")
     ] = False,
-    output: Annotated[
-        SyncFormat,
-        typer.Option("--format", "-f", help="text (quiet when nothing changed) or json."),
-    ] = SyncFormat.text,
-    wait: Annotated[
-        float,
-        typer.Option(
-            help="Seconds to wait for a sync on this database to finish.",
-            metavar="SECONDS",
-            min=0,
-        ),
-    ] = 0,
+    output: SyncFormatOption = SyncFormat.text,
+    wait: WaitOption = 0,
     config: ConfigOption = None,
 ) -> None:
     """Write each ticket's reference into the postmortem next to its measure, and tick the

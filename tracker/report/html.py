@@ -9,10 +9,11 @@ incident and every measure, and the page links to them.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from tracker.errors import UsageError
 from tracker.report import charts
@@ -86,19 +87,20 @@ def write_report(dashboard: Dashboard, page: Path, *, rows: int = DEFAULT_ROWS) 
     if not page.parent.is_dir():
         raise UsageError(f"cannot write {page}: folder {page.parent} does not exist")
     incidents_csv, items_csv = csv_paths(page)
-    _write_whole(incidents_csv, render_status(dashboard.report, "csv"))
-    items = io.StringIO()
-    write_items(dashboard.items, "csv", items)
-    _write_whole(items_csv, items.getvalue())
+    _write_whole(incidents_csv, lambda out: out.write(render_status(dashboard.report, "csv")))
+    _write_whole(items_csv, lambda out: write_items(dashboard.items, "csv", out))
     html = render_page(dashboard, rows=rows, csv_names=(incidents_csv.name, items_csv.name))
-    _write_whole(page, html)
+    _write_whole(page, lambda out: out.write(html))
     return Written(page, incidents_csv, items_csv)
 
 
-def _write_whole(path: Path, text: str) -> None:
+def _write_whole(path: Path, write: Callable[[TextIO], object]) -> None:
+    """`write` fills a temporary file beside `path` (streamed: the items CSV is large), which
+    then replaces `path` in one step."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # umask applies, unlike mkstemp
     try:
-        temporary.write_text(text, encoding="utf-8", newline="")
+        with temporary.open("w", encoding="utf-8", newline="") as out:
+            write(out)
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
