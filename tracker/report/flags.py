@@ -93,7 +93,7 @@ def profiles_query(filters: Filters, preventive_types: Iterable[str]) -> Select[
         )
         .select_from(Incident)
         .outerjoin(item, live)
-        .group_by(Incident.id, Incident.key, Incident.date, Incident.created_at)
+        .group_by(Incident.id)  # the other columns depend on the primary key
     )
     return cast("Select[Any]", incident_filter(query, filters))  # more columns than typed
 

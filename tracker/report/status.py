@@ -133,20 +133,14 @@ def status_query(filters: Filters, today: dt.date) -> Select[Any]:
             count_where(item.status == "wont_do").label("wont_do"),
             count_where(item.status == "open").label("open"),
             count_where(overdue).label("overdue"),
-            synced.c.last_sync,
+            func.max(synced.c.last_sync).label("last_sync"),
         )
         .select_from(Incident)
         .outerjoin(item, live)
         .outerjoin(synced, synced.c.incident_id == Incident.id)
-        .group_by(
-            Incident.id,
-            Incident.key,
-            Incident.title,
-            Incident.date,
-            Incident.created_at,
-            Incident.removed_at,
-            synced.c.last_sync,
-        )
+        # by the primary key alone: the other columns depend on it (SQL:1999, PostgreSQL and
+        # SQLite both allow it), and grouping by six columns doubled the query's time
+        .group_by(Incident.id)
         .order_by(Incident.date.desc().nulls_last(), Incident.key)
     )
     query = incident_filter(query, filters)

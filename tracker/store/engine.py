@@ -85,6 +85,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
                 f"cannot create the folder of database {database}: {exc.strerror}"
             ) from exc
     engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_S})
+    on_disk = bool(database) and database != ":memory:" and "mode=memory" not in url
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -92,6 +93,13 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+        if on_disk:
+            # Write-ahead log: a commit appends to the log instead of syncing the database
+            # and a journal (about 1.5 ms a commit, twice per ticket created), readers do not
+            # wait for a writer, and a killed process loses no committed transaction (a power
+            # cut may lose the last ones; the next sync's marker search finds their tickets).
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

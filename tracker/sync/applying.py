@@ -34,6 +34,9 @@ class Applier:
         self.connector = context.connector
         self.target = context.target
         self.progress = progress
+        # Tickets created and not yet recorded: written with the next create's pending mark
+        # (one transaction per ticket instead of two) or when the creates end.
+        self._unrecorded: list[tuple[Step, RemoteIssue, str]] = []
 
     def apply(self, steps: list[Step], report: SyncReport) -> bool:
         """Carry out the plan; True when it called for any write."""
@@ -43,11 +46,14 @@ class Applier:
         if creates:
             self.connector.check_create()
         size = max(1, self.connector.batch_size)
-        for start in range(0, len(creates), size):
-            batch = creates[start : start + size]
-            self._create(batch, report)
-            done += len(batch)
-            self._advance(done, len(steps))
+        try:
+            for start in range(0, len(creates), size):
+                batch = creates[start : start + size]
+                self._create(batch, report)
+                done += len(batch)
+                self._advance(done, len(steps))
+        finally:  # also when the tracker stopped the run: what was created is recorded
+            self._record_unrecorded()
         handlers = {
             "link": lambda step: self._link_named(step, report),
             "update": lambda step: self._update(step.item_id, step.desired, report),
@@ -57,6 +63,7 @@ class Applier:
         for step in others:
             try:
                 handlers[step.action](step)
+                self._record_unrecorded()  # a named ticket that does not exist: one created
             except (ItemRejected, TicketGone, AmbiguousWrite) as exc:
                 report.changes.append(Change("failed", step.desired.title, message=str(exc)))
                 if isinstance(exc, TicketGone) and step.action in ("update", "remove"):
@@ -131,6 +138,7 @@ class Applier:
     def _mark_pending(self, steps: list[Step]) -> dt.datetime:
         now = self.context.clock()
         with self.context.store.session() as session:
+            self._write_unrecorded(session)
             for step in steps:
                 pending = session.get(PendingCreate, (step.item_id, self.target.name))
                 if pending is None:
@@ -143,6 +151,7 @@ class Applier:
 
     def _clear_pending(self, steps: list[Step]) -> None:
         with self.context.store.session() as session:
+            self._write_unrecorded(session)
             self._delete_pending(session, [step.item_id for step in steps])
 
     def _delete_pending(self, session: Session, item_ids: list[int]) -> None:
@@ -153,9 +162,20 @@ class Applier:
         )
 
     def _record_created(self, step: Step, issue: RemoteIssue, *, origin: str = "created") -> None:
-        desired = step.desired
-        same = origin == "created"  # a ticket found rather than answered: update it to be sure
-        with self.context.store.session() as session:
+        """Link the item to its ticket, in the store's next transaction (the next create's
+        pending mark, or the end of the creates). Until then the item's pending mark stands:
+        a run killed in between leaves the next run to find the ticket by its marker."""
+        self._unrecorded.append((step, issue, origin))
+
+    def _record_unrecorded(self) -> None:
+        if self._unrecorded:
+            with self.context.store.session() as session:
+                self._write_unrecorded(session)
+
+    def _write_unrecorded(self, session: Session) -> None:
+        for step, issue, origin in self._unrecorded:
+            desired = step.desired
+            same = origin == "created"  # a ticket found rather than answered: update it
             link = RemoteLink(
                 item_id=step.item_id,
                 target=self.target.name,
@@ -168,7 +188,9 @@ class Applier:
             )
             see(self.context, link, issue)
             session.add(link)
-            self._delete_pending(session, [step.item_id])
+        if self._unrecorded:
+            self._delete_pending(session, [step.item_id for step, _, _ in self._unrecorded])
+        self._unrecorded = []  # a failed commit raises: the run stops, the marks stand
 
     def _link_named(self, step: Step, report: SyncReport) -> None:
         """The postmortem names this target's ticket for the measure: track that ticket, write
