@@ -76,6 +76,7 @@ GROUPS = {
             "tests/sync/test_github_sync.py",
             "tests/sync/test_jira_sync.py",
             "tests/sync/test_error_boundary.py",
+            "tests/sync/test_connector_calls.py",
         ),
     ),
 }
