@@ -141,12 +141,19 @@ def test_github_answers_become_the_errors_a_user_can_act_on(
         connector.get(key="1")
 
 
+def jira_with_one_ticket(
+    mock: responses.RequestsMock,
+) -> tuple[FakeJira, list[float], JiraConnector]:
+    """A Jira holding OPS-1 ("A"), and a connector to it whose sleeps are recorded."""
+    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
+    fake._bulk({"issueUpdates": [{"fields": {"summary": "A", "labels": ["postmortem-action"]}}]})
+    return fake, sleeps, jira(fake, sleeps)
+
+
 def test_jira_answers_become_the_errors_a_user_can_act_on(
     mock: responses.RequestsMock,
 ) -> None:
-    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
-    fake._bulk({"issueUpdates": [{"fields": {"summary": "A", "labels": ["postmortem-action"]}}]})
-    connector = jira(fake, sleeps)
+    fake, sleeps, connector = jira_with_one_ticket(mock)
     fake.faults.append(JiraFault("PUT", r"/issue/OPS-1$", status=400))
     with pytest.raises(errors.ItemRejected, match=r"Jira refused to PUT /issue/OPS-1 \(400"):
         connector.update(key="OPS-1", change=TicketChange(title="x"))
@@ -162,9 +169,7 @@ def test_jira_answers_become_the_errors_a_user_can_act_on(
 def test_jira_retries_a_502_read_and_waits_out_a_503_retry_after(
     mock: responses.RequestsMock,
 ) -> None:
-    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
-    fake._bulk({"issueUpdates": [{"fields": {"summary": "A", "labels": ["postmortem-action"]}}]})
-    connector = jira(fake, sleeps)
+    fake, sleeps, connector = jira_with_one_ticket(mock)
     fake.faults.append(JiraFault("GET", r"/issue/OPS-1$", status=502))
     assert connector.get(key="OPS-1").title == "A"
     assert sleeps == [2.0]

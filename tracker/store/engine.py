@@ -76,7 +76,8 @@ POSTGRES_INSTALL = (
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
+    on_disk = bool(database) and database != ":memory:" and "mode=memory" not in url
+    if database and on_disk:
         folder = Path(database).expanduser().parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -85,7 +86,6 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
                 f"cannot create the folder of database {database}: {exc.strerror}"
             ) from exc
     engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_S})
-    on_disk = bool(database) and database != ":memory:" and "mode=memory" not in url
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

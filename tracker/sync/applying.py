@@ -63,7 +63,6 @@ class Applier:
         for step in others:
             try:
                 handlers[step.action](step)
-                self._record_unrecorded()  # a named ticket that does not exist: one created
             except (ItemRejected, TicketGone, AmbiguousWrite) as exc:
                 report.changes.append(Change("failed", step.desired.title, message=str(exc)))
                 if isinstance(exc, TicketGone) and step.action in ("update", "remove"):
@@ -168,11 +167,13 @@ class Applier:
         self._unrecorded.append((step, issue, origin))
 
     def _record_unrecorded(self) -> None:
-        if self._unrecorded:
+        if self._unrecorded:  # no empty transaction
             with self.context.store.session() as session:
                 self._write_unrecorded(session)
 
     def _write_unrecorded(self, session: Session) -> None:
+        if not self._unrecorded:
+            return
         for step, issue, origin in self._unrecorded:
             desired = step.desired
             same = origin == "created"  # a ticket found rather than answered: update it
@@ -188,8 +189,7 @@ class Applier:
             )
             see(self.context, link, issue)
             session.add(link)
-        if self._unrecorded:
-            self._delete_pending(session, [step.item_id for step, _, _ in self._unrecorded])
+        self._delete_pending(session, [step.item_id for step, _, _ in self._unrecorded])
         self._unrecorded = []  # a failed commit raises: the run stops, the marks stand
 
     def _link_named(self, step: Step, report: SyncReport) -> None:
@@ -208,6 +208,7 @@ class Applier:
                 )
             )
             self._create([replace(step, action="create", key=None)], report)
+            self._record_unrecorded()
             return
         with self.context.store.session() as session:
             link = RemoteLink(
