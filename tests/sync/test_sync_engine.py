@@ -390,6 +390,29 @@ def test_a_ticket_touched_while_its_measure_is_ticked_is_closed_not_reopened(
         assert item.status == "done"
 
 
+def test_a_ticket_reopened_after_the_tick_closed_it_reopens_the_measure(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The box is ticked, the run closes the ticket; then a person reopens it (the fix did not
+    hold): the measure is open again, reported once, and the ticket is not closed again."""
+    sync(store, tracker, clock, root)
+    tick(root, "Load-test consumers")
+    sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    assert tracker.issues[load.key].state == "closed"
+    tracker.reopen(load.key)
+    report = sync(store, tracker, clock, root)
+    assert report.count("reopened") == 1
+    assert tracker.issues[load.key].state == "open"
+    assert sync(store, tracker, clock, root).changes == []
+    assert tracker.issues[load.key].state == "open"
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Load-test%"))).one()
+        assert item.status == "open"
+    tracker.close(load.key, "completed")
+    assert sync(store, tracker, clock, root).count("done") == 1
+
+
 def test_the_next_listing_starts_after_this_runs_own_writes(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:

@@ -39,8 +39,7 @@ class Listing:
         for issue in listed:
             link = links.get(issue.key)
             if issue.marker is None and link is not None:  # a ticket the postmortem names
-                see(self.context, link, issue)
-                self._take_status(session, link.item, issue, report)
+                self._take_ticket(session, link, issue, report)
         groups: dict[str, list[RemoteIssue]] = {}
         for issue in listed:
             if issue.marker is not None and issue.key not in duplicates:
@@ -90,9 +89,9 @@ class Listing:
             assert issue is not None  # the kept ticket is older than the linked one: it was listed
             link.remote_key, link.origin = kept, "adopted"
             link.pushed_hash = link.title_written = None  # what it says is not known: update it
+            link.remote_state = None  # nor whether it was ever closed
         if issue is not None:
-            see(self.context, link, issue)
-            self._take_status(session, item, issue, report)
+            self._take_ticket(session, link, issue, report)
 
     def fetch_named(self) -> dict[str, RemoteIssue | TicketGone]:
         """The tickets postmortems name, as they are now: they carry no label for the listing
@@ -123,8 +122,7 @@ class Listing:
                 link.remote_state = "deleted"
                 report.changes.append(Change("failed", link.item.text, link.url, str(answer)))
             elif answer is not None:
-                see(self.context, link, answer)
-                self._take_status(session, link.item, answer, report)
+                self._take_ticket(session, link, answer, report)
 
     def _links(self, session: Session) -> list[RemoteLink]:
         return list(session.scalars(select(RemoteLink).where(RemoteLink.target == self.target)))
@@ -230,14 +228,31 @@ class Listing:
         session.flush()
         return link
 
+    def _take_ticket(
+        self, session: Session, link: RemoteLink, issue: RemoteIssue, report: SyncReport
+    ) -> None:
+        """Remember what the ticket says now, and take its completion for the item."""
+        seen_closed = link.remote_state == "closed"
+        see(self.context, link, issue)
+        self._take_status(session, link.item, issue, report, seen_closed=seen_closed)
+
     def _take_status(
-        self, session: Session, item: ActionItem, issue: RemoteIssue, report: SyncReport
+        self,
+        session: Session,
+        item: ActionItem,
+        issue: RemoteIssue,
+        report: SyncReport,
+        *,
+        seen_closed: bool,
     ) -> None:
         new = remote_status(issue)
         if item.status == new:
             return
-        if new == "open" and item.status_source == "document" and item.document_status == "done":
-            return  # ticked in the postmortem: this run closes the ticket, not the other way round
+        ticked = item.status_source == "document" and item.document_status == "done"
+        if new == "open" and ticked and not seen_closed:
+            # Ticked in the postmortem and the ticket not closed yet: this run closes it, not
+            # the other way round. A ticket reopened after it was closed belongs to people.
+            return
         old = item.status
         at = (issue.closed_at if issue.state == "closed" else issue.updated_at) or (
             self.context.clock()
