@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.connector import RemoteIssue, TicketChange
 from tracker.errors import AmbiguousWrite, ItemRejected, TicketGone, TrackerError
 from tracker.store.schema import DuplicateTicket, PendingCreate, RemoteLink
-from tracker.sync.listing import see
+from tracker.sync.listing import see, seen
 from tracker.sync.planning import REMOVED
 from tracker.sync.ticket import splice
 from tracker.sync.values import Change, Desired, Step, SyncContext, SyncReport
@@ -135,17 +135,25 @@ class Applier:
         return self.connector.find_created(uids=uids, since=since - OVERLAP)
 
     def _mark_pending(self, steps: list[Step]) -> dt.datetime:
-        now = self.context.clock()
+        # Core statements, not ORM objects: this runs once per ticket created
+        now, ids = self.context.clock(), [step.item_id for step in steps]
+        mine = (PendingCreate.target == self.target.name, PendingCreate.item_id.in_(ids))
         with self.context.store.session() as session:
             self._write_unrecorded(session)
-            for step in steps:
-                pending = session.get(PendingCreate, (step.item_id, self.target.name))
-                if pending is None:
-                    session.add(
-                        PendingCreate(item_id=step.item_id, target=self.target.name, sent_at=now)
-                    )
-                else:
-                    pending.sent_at, pending.attempts = now, pending.attempts + 1
+            again = set(session.scalars(select(PendingCreate.item_id).where(*mine)))
+            if again:
+                session.execute(
+                    update(PendingCreate)
+                    .where(*mine)
+                    .values(sent_at=now, attempts=PendingCreate.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+            new = [i for i in ids if i not in again]
+            if new:
+                session.execute(
+                    insert(PendingCreate),
+                    [{"item_id": i, "target": self.target.name, "sent_at": now} for i in new],
+                )
         return now
 
     def _clear_pending(self, steps: list[Step]) -> None:
@@ -155,9 +163,9 @@ class Applier:
 
     def _delete_pending(self, session: Session, item_ids: list[int]) -> None:
         session.execute(
-            delete(PendingCreate).where(
-                PendingCreate.item_id.in_(item_ids), PendingCreate.target == self.target.name
-            )
+            delete(PendingCreate)
+            .where(PendingCreate.item_id.in_(item_ids), PendingCreate.target == self.target.name)
+            .execution_options(synchronize_session=False)
         )
 
     def _record_created(self, step: Step, issue: RemoteIssue, *, origin: str = "created") -> None:
@@ -174,21 +182,24 @@ class Applier:
     def _write_unrecorded(self, session: Session) -> None:
         if not self._unrecorded:
             return
+        links = []
         for step, issue, origin in self._unrecorded:
             desired = step.desired
             same = origin == "created"  # a ticket found rather than answered: update it
-            link = RemoteLink(
-                item_id=step.item_id,
-                target=self.target.name,
-                kind=self.target.kind,
-                remote_key=issue.key,
-                title_written=desired.title if same else None,
-                labels_written=desired.labels,
-                pushed_hash=desired.hash if same else None,
-                origin=origin,
+            links.append(
+                {
+                    "item_id": step.item_id,
+                    "target": self.target.name,
+                    "kind": self.target.kind,
+                    "remote_key": issue.key,
+                    "title_written": desired.title if same else None,
+                    "labels_written": desired.labels,
+                    "pushed_hash": desired.hash if same else None,
+                    "origin": origin,
+                    **seen(self.context, issue),
+                }
             )
-            see(self.context, link, issue)
-            session.add(link)
+        session.execute(insert(RemoteLink), links)
         self._delete_pending(session, [step.item_id for step, _, _ in self._unrecorded])
         self._unrecorded = []  # a failed commit raises: the run stops, the marks stand
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -278,10 +279,18 @@ def age_order(key: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", key) if p)
 
 
+def seen(context: SyncContext, issue: RemoteIssue) -> dict[str, Any]:
+    """What the tracker last said of a ticket, as the columns of its link."""
+    return {
+        "url": issue.url,
+        "remote_state": issue.state,
+        "state_reason": issue.state_reason,
+        "remote_updated_at": issue.updated_at,
+        "last_seen_at": context.clock(),
+    }
+
+
 def see(context: SyncContext, link: RemoteLink, issue: RemoteIssue) -> None:
     """Remember what the tracker last said of a ticket."""
-    link.url = issue.url
-    link.remote_state = issue.state
-    link.state_reason = issue.state_reason
-    link.remote_updated_at = issue.updated_at
-    link.last_seen_at = context.clock()
+    for column, value in seen(context, issue).items():
+        setattr(link, column, value)
