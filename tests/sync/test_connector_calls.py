@@ -19,9 +19,10 @@ from fake_jira import Fault as JiraFault
 
 import tracker.errors as errors
 from tracker.config import JiraTarget
-from tracker.connector import TicketChange
+from tracker.connector import NewTicket, TicketChange
 from tracker.connectors.github import GitHubConnector
 from tracker.connectors.jira import JiraConnector
+from tracker.marker import Marker
 
 
 @pytest.fixture
@@ -354,3 +355,60 @@ def test_a_jira_cloud_page_without_a_token_is_the_last_one_read(
     found = list(jira(fake, sleeps).changed_since(since=None))
     assert len(found) == 2
     assert fake.log.count(("GET", "/search/jql")) == 1
+
+
+@pytest.mark.parametrize(
+    ("auth", "names"), [("basic", "email_env and token_env"), ("bearer", "token_env")]
+)
+def test_jira_credentials_refused_name_the_variables_to_check(
+    mock: responses.RequestsMock, auth: str, names: str
+) -> None:
+    """Cloud signs in with an email and an API token, Data Center with a personal token only."""
+    fake, sleeps = FakeJira(mock, cloud=auth == "basic"), []  # type: ignore[var-annotated]
+    target = JiraTarget(kind="jira", name="j", url=fake.url, project="OPS", auth=auth)  # type: ignore[arg-type]
+    connector = JiraConnector(target, token="t0ken", email="bot@acme.com", sleep=sleeps.append)
+    fake.faults.append(JiraFault("GET", r"/issue/OPS-1$", status=401))
+    with pytest.raises(errors.TrackerFatal) as caught:
+        connector.get(key="OPS-1")
+    assert str(caught.value).endswith(f"(401); check the variables named by {names}")
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("status", [500, 502])
+def test_a_jira_read_answered_5xx_every_time_is_reported_unavailable(
+    mock: responses.RequestsMock, status: int
+) -> None:
+    fake, sleeps, connector = jira_with_one_ticket(mock)
+    fake.faults.append(JiraFault("GET", r"/issue/OPS-1$", status=status, times=4))
+    with pytest.raises(
+        errors.TrackerUnavailable, match=f"Jira answered {status} to GET /issue/OPS-1"
+    ):
+        connector.get(key="OPS-1")
+    assert fake.log.count(("GET", "/issue/OPS-1")) == 4
+    assert sleeps == [2.0, 4.0, 8.0]
+
+
+def test_github_write_counts_match_the_writes_sent(mock: responses.RequestsMock) -> None:
+    fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
+    connector = github(fake, sleeps)
+    made = connector.create(
+        tickets=[NewTicket("A", "b", ["postmortem-action"], Marker("u", "I", "A"))]
+    )
+    key = made[0].key  # type: ignore[union-attr]
+    connector.update(key=key, change=TicketChange(title="B"))
+    connector.comment(key=key, body="done")
+    writes = [entry for entry in fake.log if entry[0] in ("POST", "PATCH")]
+    assert connector.requests.writes == len(writes) == 3
+
+
+def test_a_jira_rate_limit_without_retry_after_waits_until_its_reset_time(
+    mock: responses.RequestsMock,
+) -> None:
+    fake, sleeps, connector = jira_with_one_ticket(mock)
+    reset = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+    iso = reset.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    fake.faults.append(
+        JiraFault("GET", r"/issue/OPS-1$", status=429, headers={"X-RateLimit-Reset": iso})
+    )
+    assert connector.get(key="OPS-1").title == "A"
+    assert len(sleeps) == 1 and 10 < sleeps[0] <= 20
