@@ -412,3 +412,17 @@ def test_a_jira_rate_limit_without_retry_after_waits_until_its_reset_time(
     )
     assert connector.get(key="OPS-1").title == "A"
     assert len(sleeps) == 1 and 10 < sleeps[0] <= 20
+
+
+def test_a_jira_comment_without_a_clear_answer_is_sent_once(
+    mock: responses.RequestsMock,
+) -> None:
+    """A comment sent twice is two comments: one answered 502 after it was added is reported
+    as maybe applied, and counted as the write it was."""
+    fake, sleeps, connector = jira_with_one_ticket(mock)
+    fake.faults.append(JiraFault("POST", r"/comment$", status=502, after_applying=True))
+    with pytest.raises(errors.AmbiguousWrite, match="it may have been applied"):
+        connector.comment(key="OPS-1", body="Closed by the postmortem sync")
+    assert fake.comments["OPS-1"] == ["Closed by the postmortem sync"]
+    assert connector.requests.writes == 1
+    assert sleeps == []
