@@ -426,3 +426,22 @@ def test_a_jira_comment_without_a_clear_answer_is_sent_once(
     assert fake.comments["OPS-1"] == ["Closed by the postmortem sync"]
     assert connector.requests.writes == 1
     assert sleeps == []
+
+
+def test_github_writes_are_a_second_apart_unless_told_otherwise(
+    mock: responses.RequestsMock,
+) -> None:
+    """GitHub asks integrations to wait at least a second between writes."""
+    fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
+    fake._create({"title": "A", "body": "b", "labels": ["postmortem-action"]})
+    connector = GitHubConnector(
+        target="gh",
+        repo="acme/ops",
+        token="t0ken",
+        tool_label="postmortem-action",
+        sleep=sleeps.append,
+        clock=lambda: 100.0,  # the two writes come at once
+    )
+    connector.update(key="1", change=TicketChange(title="B"))
+    connector.update(key="1", change=TicketChange(title="C"))
+    assert sleeps == [1.0]
