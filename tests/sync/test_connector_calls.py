@@ -445,3 +445,34 @@ def test_github_writes_are_a_second_apart_unless_told_otherwise(
     connector.update(key="1", change=TicketChange(title="B"))
     connector.update(key="1", change=TicketChange(title="C"))
     assert sleeps == [1.0]
+
+
+def test_a_jira_refusal_of_a_transition_or_a_failing_update_is_not_called_maybe_applied(
+    mock: responses.RequestsMock,
+) -> None:
+    """Only a write that cannot be repeated and got no clear answer may have been applied: a
+    transition refused (400) was not; an update that kept failing (5xx) can be sent again."""
+    fake, sleeps, connector = jira_with_one_ticket(mock)
+    fake.faults.append(JiraFault("POST", r"/transitions$", status=400))
+    with pytest.raises(
+        errors.ItemRejected, match=r"Jira refused to POST /issue/OPS-1/transitions \(400 fault\)"
+    ):
+        connector.update(key="OPS-1", change=TicketChange(close_as="completed"))
+    fake.faults.append(JiraFault("PUT", r"/issue/OPS-1$", status=502, times=4))
+    with pytest.raises(errors.TrackerUnavailable, match="Jira answered 502 to PUT /issue/OPS-1"):
+        connector.update(key="OPS-1", change=TicketChange(title="x"))
+    assert fake.log.count(("PUT", "/issue/OPS-1")) == 4
+    assert sleeps == [2.0, 4.0, 8.0]
+
+
+def test_a_jira_issue_type_not_in_the_project_is_reported_with_the_types_it_has(
+    mock: responses.RequestsMock,
+) -> None:
+    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
+    target = JiraTarget(kind="jira", name="j", url=fake.url, project="OPS", issue_type="Story")
+    connector = JiraConnector(target, token="t0ken", email="bot@acme.com", sleep=sleeps.append)
+    with pytest.raises(
+        errors.TrackerFatal,
+        match=r"project OPS has no issue type 'Story' \(it has: Bug, Task\); set issue_type",
+    ):
+        connector.check_create()
