@@ -431,7 +431,7 @@ def test_a_jira_comment_without_a_clear_answer_is_sent_once(
 def test_github_writes_are_a_second_apart_unless_told_otherwise(
     mock: responses.RequestsMock,
 ) -> None:
-    """GitHub asks integrations to wait at least a second between writes."""
+    """GitHub asks integrations to wait at least a second between writes (not reads)."""
     fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
     fake._create({"title": "A", "body": "b", "labels": ["postmortem-action"]})
     connector = GitHubConnector(
@@ -444,6 +444,9 @@ def test_github_writes_are_a_second_apart_unless_told_otherwise(
     )
     connector.update(key="1", change=TicketChange(title="B"))
     connector.update(key="1", change=TicketChange(title="C"))
+    assert sleeps == [1.0]
+    assert connector.whoami() == "track-bot"  # reads are not paced
+    assert connector.get(key="1").title == "C"
     assert sleeps == [1.0]
 
 
