@@ -48,6 +48,7 @@ class Fault:
     after_applying: bool = False  # the server did the work, then failed to answer
     reset: bool = False  # the connection dropped (requests.ConnectionError)
     times: int = 1
+    page: str | None = None  # an HTML page instead of GitHub's JSON (a proxy in between)
 
 
 class FakeGitHub:
@@ -181,6 +182,8 @@ class FakeGitHub:
         fault = self._fault(method, path)
         if fault is not None and fault.reset:
             raise requests.ConnectionError("Connection reset by peer")
+        if fault is not None and fault.page is not None:
+            return fault.status, {"Content-Type": "text/html", **fault.headers}, fault.page
         if fault is not None and not fault.after_applying:
             return self._error(fault.status, fault.message, fault.headers)
         if request.headers.get("Authorization") not in (

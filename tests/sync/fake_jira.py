@@ -50,6 +50,7 @@ class Fault:
     after_applying: bool = False
     reset: bool = False
     times: int = 1
+    page: str | None = None  # an HTML page instead of Jira's JSON (a proxy in between)
 
 
 def stamp(when: dt.datetime) -> str:
@@ -119,6 +120,12 @@ class FakeJira:
         self.reject_summaries: set[str] = set()  # bulk elements whose summary contains one fail
         self.partial_status = 201  # the answer to a bulk create with some elements failed
         self.counter = 0
+        # The issue types of the project (name -> id), in the order Jira lists them.
+        self.issue_types = {"Task": "10001", "Bug": "10002"}
+        self.resolutions = list(RESOLUTIONS)  # offered by the transition to Done
+        # Jira may return fewer issues a page than maxResults asks for (the description:
+        # "where a large number of fields are requested"); None: as many as asked.
+        self.page_cap: int | None = None
         self.users = [
             {
                 "accountId": "5b10ac8d82e05b22cc7d4ef5",
@@ -187,6 +194,8 @@ class FakeJira:
             fault.times -= 1
             if fault.reset:
                 raise requests.ConnectionError("Connection reset by peer")
+            if fault.page is not None:
+                return fault.status, {"Content-Type": "text/html", **fault.headers}, fault.page
             if not fault.after_applying:
                 return (
                     fault.status,
@@ -280,21 +289,20 @@ class FakeJira:
         if type_id is None:
             kinds = [
                 {
-                    "id": "10001",
-                    "name": "Task",
+                    "id": ident,
+                    "name": name,
                     "subtask": False,
-                    "description": "A task",
-                    "self": f"{self.url}/rest/api/2/issuetype/10001",
-                },
-                {
-                    "id": "10002",
-                    "name": "Bug",
-                    "subtask": False,
-                    "description": "A bug",
-                    "self": f"{self.url}/rest/api/2/issuetype/10002",
-                },
+                    "description": f"A {name.lower()}",
+                    "self": f"{self.url}/rest/api/2/issuetype/{ident}",
+                }
+                for name, ident in self.issue_types.items()
             ]
-            return 200, {"issueTypes": kinds, "maxResults": 200, "startAt": 0, "total": 2}
+            return 200, {
+                "issueTypes": kinds,
+                "maxResults": 200,
+                "startAt": 0,
+                "total": len(kinds),
+            }
         fields = [
             {
                 "fieldId": "summary",
@@ -482,7 +490,7 @@ class FakeJira:
                         "key": "resolution",
                         "operations": ["set"],
                         "allowedValues": [
-                            {"name": r, "id": str(i)} for i, r in enumerate(RESOLUTIONS)
+                            {"name": r, "id": str(i)} for i, r in enumerate(self.resolutions)
                         ],
                         "schema": {"type": "resolution", "system": "resolution"},
                     }
@@ -519,7 +527,7 @@ class FakeJira:
         order = jql.split(" ORDER BY ")[1] if " ORDER BY " in jql else "created ASC"
         name, direction = order.split()
         matches.sort(key=lambda i: i["fields"][name], reverse=direction == "DESC")
-        size = int(query.get("maxResults", 50))
+        size = min(int(query.get("maxResults", 50)), self.page_cap or 5000)
         start = int(query.get("nextPageToken", "0") if token_paging else query.get("startAt", "0"))
         page = matches[start : start + size]
         for issue in page:
