@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tracker.sync.ticket import ItemView, section, title
+from tracker.sync.ticket import ItemView, section, splice, title
 
 VIEW = ItemView(
     uid="0123456789abcdef",
@@ -82,3 +82,23 @@ def test_the_postmortem_link_uses_the_configured_url() -> None:
 def test_a_long_incident_key_gives_way_to_the_file_name_in_the_title() -> None:
     view = replace(VIEW, incident_key="postmortems/2024/queue-outage-in-the-orders-cluster")
     assert title(view) == "[queue.md] Alert on queue age over five minutes"
+
+
+def test_the_jira_flavor_is_read_by_its_value() -> None:
+    """A flavor read at run time (from a config, a connector) is an equal string, not the
+    same object as the literal."""
+    flavor = "".join(["ji", "ra"])
+    assert flavor is not "jira"  # noqa: F632 (the point of the test)
+    body = section(VIEW, tracker_user="Jira user", flavor=flavor)
+    assert body == section(VIEW, tracker_user="Jira user", flavor="jira")
+    assert "bq. Alert on queue age over five minutes" in body.splitlines()
+    assert "* *Incident:* Queue outage (INC-1, 2024-08-01)" in facts(body)
+
+
+def test_only_the_first_copy_of_the_tools_section_is_replaced() -> None:
+    """A person pasted the section a second time (quoting it): only the tool's, the first, is
+    kept up to date."""
+    old = section(VIEW, tracker_user="GitHub user")
+    new = section(replace(VIEW, priority="P2"), tracker_user="GitHub user")
+    body = f"Notes.\n\n{old}\n\nQuoted from above:\n{old}\n"
+    assert splice(body, new) == f"Notes.\n\n{new}\n\nQuoted from above:\n{old}\n"
