@@ -833,3 +833,30 @@ def test_a_lost_database_with_two_targets_adopts_each_targets_own_tickets(
         assert links == {("gh", k) for k in "123"} | {("payments", k) for k in "1234"}
     finally:
         fresh.close()
+
+
+def test_an_issue_a_person_labels_for_the_tool_is_left_alone(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The tool's label on a person's issue (no marker, no link) puts it in the listing: it
+    is no measure's ticket, and the run goes on without touching it."""
+    sync(store, tracker, clock, root)
+    tracker.add("9", "Queue follow-ups", "Made by a person.")
+    tracker.edit("9", labels=("postmortem-action",))
+    report = sync(store, tracker, clock, root)
+    assert report.changes == [] and not report.failed and report.unchanged == 3
+    assert tracker.issues["9"].body == "Made by a person." and tracker.requests.writes == 0
+
+
+def test_a_ticket_whose_section_a_person_removed_keeps_its_body(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    alert = issue_for(tracker, "Alert")
+    tracker.edit(alert.key, body="Rewritten by the on-call.")
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    report = sync(store, tracker, clock, root)
+    (updated,) = [c for c in report.changes if c.kind == "updated"]
+    assert updated.message == "the tool's section was removed from the issue body; body left alone"
+    assert tracker.issues[alert.key].body == "Rewritten by the on-call."
+    assert tracker.issues[alert.key].title == "[INC-1] Alert on queue age over 5 minutes"

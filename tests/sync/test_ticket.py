@@ -102,3 +102,8 @@ def test_only_the_first_copy_of_the_tools_section_is_replaced() -> None:
     new = section(replace(VIEW, priority="P2"), tracker_user="GitHub user")
     body = f"Notes.\n\n{old}\n\nQuoted from above:\n{old}\n"
     assert splice(body, new) == f"Notes.\n\n{new}\n\nQuoted from above:\n{old}\n"
+
+
+@pytest.mark.parametrize("body", [None, "", "A person's notes, without the tool's section."])
+def test_a_body_without_the_tools_section_is_not_spliced(body: str | None) -> None:
+    assert splice(body, section(VIEW, tracker_user="GitHub user")) is None
