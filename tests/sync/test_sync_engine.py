@@ -860,3 +860,29 @@ def test_a_ticket_whose_section_a_person_removed_keeps_its_body(
     assert updated.message == "the tool's section was removed from the issue body; body left alone"
     assert tracker.issues[alert.key].body == "Rewritten by the on-call."
     assert tracker.issues[alert.key].title == "[INC-1] Alert on queue age over 5 minutes"
+
+
+def test_a_duplicate_closed_in_one_target_names_the_kept_ticket_of_that_target(
+    store: Store, clock: Clock, root: Path
+) -> None:
+    """The incident moved from gh to payments, so its measures have a ticket in each. A copy
+    in payments is closed as a duplicate of payments' ticket, never of gh's."""
+    targets = [
+        {"kind": "github", "name": "gh", "repo": "acme/ops"},
+        {"kind": "github", "name": "payments", "repo": "acme/pay", "duplicates": "close"},
+    ]
+    to_gh, to_payments = (
+        Config.model_validate({"targets": targets, "routing": {"default": name}})
+        for name in ("gh", "payments")
+    )
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    for key in "123":  # payments' tickets are 4, 5, 6; gh's 1, 2, 3
+        payments.add(key, f"Older issue {key}", "Made by a person.")
+    sync(store, gh, clock, root, cfg=to_gh, by_name=True)
+    sync(store, payments, clock, root, cfg=to_payments, by_name=True)
+    kept = issue_for(payments, "Alert")
+    assert (kept.key, issue_for(gh, "Alert").key) == ("4", "1")
+    copy = payments.copy(kept.key)
+    report = sync(store, payments, clock, root, cfg=to_payments, by_name=True)
+    assert report.count("closed") == 1
+    assert payments.comments[copy][0].startswith(f"Duplicate of {kept.url}:")

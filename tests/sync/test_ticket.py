@@ -107,3 +107,20 @@ def test_only_the_first_copy_of_the_tools_section_is_replaced() -> None:
 @pytest.mark.parametrize("body", [None, "", "A person's notes, without the tool's section."])
 def test_a_body_without_the_tools_section_is_not_spliced(body: str | None) -> None:
     assert splice(body, section(VIEW, tracker_user="GitHub user")) is None
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_title_of_exactly_the_limit_keeps_every_word(extra: int) -> None:
+    """ "[INC-1] " and a text that together make MAX_TITLE characters: nothing is cut; one
+    character more and the last word gives way to "…"."""
+    from tracker.sync.ticket import MAX_TITLE
+
+    room = MAX_TITLE - len("[INC-1] ") + extra
+    text = ("word " * 40)[: room - 1].rstrip() + "s"
+    text += "s" * (room - len(text))
+    assert len(text) == room
+    shown = title(replace(VIEW, text=text))
+    if extra == 0:
+        assert shown == f"[INC-1] {text}" and len(shown) == MAX_TITLE
+    else:
+        assert shown == f"[INC-1] {text.rsplit(' ', 1)[0]}…" and len(shown) <= MAX_TITLE
