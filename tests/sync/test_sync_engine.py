@@ -586,15 +586,15 @@ service: payments
 DOC_ALERT = "Alert on queue age over five minutes"
 
 
-def two_targets(*, payments_gets: str = "payments") -> Config:
-    """gh and payments; the postmortems of service payments go to `payments_gets`, the others
-    to the other target."""
+def two_targets(*, payments_gets: str = "payments", **payments: object) -> Config:
+    """gh and payments (with the options `payments`); the postmortems of service payments go
+    to `payments_gets`, the others to the other target."""
     other = "gh" if payments_gets == "payments" else "payments"
     return Config.model_validate(
         {
             "targets": [
                 {"kind": "github", "name": "gh", "repo": "acme/ops"},
-                {"kind": "github", "name": "payments", "repo": "acme/pay"},
+                {"kind": "github", "name": "payments", "repo": "acme/pay", **payments},
             ],
             "routing": {
                 "default": other,
@@ -644,9 +644,10 @@ def test_a_duplicate_in_one_target_is_not_taken_for_a_ticket_of_another(
     store: Store, clock: Clock, root: Path, copied_in: str
 ) -> None:
     """A copy of a ticket in one target is a duplicate there; the same key in the other
-    target is a measure's own ticket, and its completion still comes back."""
+    target is a measure's own ticket, and its completion still comes back. Payments closes
+    its duplicates: never one gh recorded."""
     (root / "payments.md").write_text(PAYMENTS)
-    cfg = two_targets()
+    cfg = two_targets(duplicates="close")
     gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
     if copied_in == "payments":  # gh's tickets are 5, 6, 7; payments' copy will be 5
         for key in "1234":
@@ -661,6 +662,7 @@ def test_a_duplicate_in_one_target_is_not_taken_for_a_ticket_of_another(
     other.close(key)
     report = sync(store, other, clock, root, cfg=cfg, by_name=True)
     assert report.count("done") == 1 and report.count("duplicate") == 0
+    assert report.count("closed") == 0 and not report.failed
     assert statuses(store)[measure] == "done"
 
 

@@ -118,6 +118,19 @@ def test_an_unanswered_create_that_never_landed_is_sent_again_after_the_window(
     assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]
 
 
+def test_a_create_unanswered_twice_is_recorded_as_two_attempts(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    tracker.hold_creates = 1
+    sync(store, tracker, clock, root)
+    tracker.held.clear()  # it never reached the tracker
+    clock.now += dt.timedelta(seconds=901)
+    tracker.hold_creates = 1
+    assert sync(store, tracker, clock, root).count("unconfirmed") == 1  # sent again, no answer
+    with store.session() as session:
+        assert session.scalars(select(PendingCreate.attempts)).all() == [2]
+
+
 def test_an_unanswered_create_found_after_the_window_is_linked_not_sent(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
