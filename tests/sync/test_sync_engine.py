@@ -888,3 +888,25 @@ def test_a_duplicate_closed_in_one_target_names_the_kept_ticket_of_that_target(
     report = sync(store, payments, clock, root, cfg=to_payments, by_name=True)
     assert report.count("closed") == 1
     assert payments.comments[copy][0].startswith(f"Duplicate of {kept.url}:")
+
+
+def test_an_update_the_tracker_refuses_is_tried_again_next_run(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """A refused update (a validation error) is reported; the ticket is not taken for gone,
+    so the next run sends the update again."""
+    from tracker.errors import ItemRejected
+
+    sync(store, tracker, clock, root)
+    real_update = tracker.update
+
+    def refuse(**_: object) -> RemoteIssue:
+        raise ItemRejected("fake: 422 validation failed")
+
+    tracker.update = refuse  # type: ignore[method-assign,assignment]
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    assert sync(store, tracker, clock, root).count("failed") == 1
+    tracker.update = real_update  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert report.count("updated") == 1 and not report.failed
+    assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
