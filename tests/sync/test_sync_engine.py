@@ -910,3 +910,19 @@ def test_an_update_the_tracker_refuses_is_tried_again_next_run(
     report = sync(store, tracker, clock, root)
     assert report.count("updated") == 1 and not report.failed
     assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
+
+
+def test_a_dry_run_of_creates_asks_whether_tickets_can_be_created(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Creates only: the dry run still finds that this tracker refuses them."""
+    from tracker.errors import ItemRejected
+
+    def cannot() -> None:
+        raise ItemRejected("fake: this user cannot create issues")
+
+    tracker.check_create = cannot  # type: ignore[method-assign]
+    ingest_paths(store, [root], root=root)
+    cfg = config()
+    with pytest.raises(ItemRejected):
+        SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock).run(dry_run=True)

@@ -188,6 +188,8 @@ def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
         "duplicate",
     )
     assert alert.url in tracker.comments[copy][0]
+    (found,) = [c for c in report.changes if c.kind == "duplicate"]
+    assert (found.message or "").endswith(f"keeping the older {alert.key}, closing it")
     assert tracker.issues[alert.key].state == "open"
     assert sync(store, tracker, clock, root, cfg=config(duplicates="close")).changes == []
 
@@ -234,6 +236,29 @@ def test_an_older_ticket_found_later_becomes_the_kept_one(
             == alert.key
         )
         assert session.scalar(select(DuplicateTicket.remote_key)) == newer
+
+
+def test_an_older_ticket_found_later_is_kept_when_its_number_has_fewer_digits(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Ticket 9 is older than ticket 12, though "9" sorts after "12" as text."""
+    for key in "12345678":
+        tracker.add(key, f"Older issue {key}", "Made by a person.")
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    assert alert.key == "9"
+    newer = tracker.copy(alert.key)
+    assert newer == "12"
+    with store.session() as session:  # this database linked the newer copy
+        link = session.scalars(select(RemoteLink).where(RemoteLink.remote_key == "9")).one()
+        link.remote_key = newer
+    tracker.edit(alert.key)
+    assert sync(store, tracker, clock, root).count("duplicate") == 1
+    with store.session() as session:
+        assert (
+            session.scalar(select(RemoteLink.remote_key).where(RemoteLink.item_id == link.item_id))
+            == "9"
+        )
 
 
 # -- 3 and 4. postmortems renamed, moved, deleted ------------------------------------------------
