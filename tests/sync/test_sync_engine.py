@@ -862,6 +862,9 @@ def test_a_ticket_whose_section_a_person_removed_keeps_its_body(
     assert updated.message == "the tool's section was removed from the issue body; body left alone"
     assert tracker.issues[alert.key].body == "Rewritten by the on-call."
     assert tracker.issues[alert.key].title == "[INC-1] Alert on queue age over 5 minutes"
+    tracker.close(alert.key)  # no marker in it now: still its measure's ticket, by the link
+    assert sync(store, tracker, clock, root).count("done") == 1
+    assert statuses(store)["Alert on queue age over 5 minutes"] == "done"
 
 
 def test_a_duplicate_closed_in_one_target_names_the_kept_ticket_of_that_target(
