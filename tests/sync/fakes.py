@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from tracker.connector import NewTicket, RemoteIssue, RequestCount, TicketChange
 from tracker.errors import AmbiguousWrite, ItemRejected, TicketGone
@@ -68,14 +70,16 @@ class FakeTracker:
     def add(self, key: str, title: str, body: str) -> RemoteIssue:
         """An issue a person made, without the tool's label or marker."""
         now = self.now()
-        self.issues[key] = RemoteIssue(
-            key=key,
-            url=f"https://tracker.example/issues/{key}",
-            title=title,
-            body=body,
-            state="open",
-            state_reason=None,
-            updated_at=now,
+        self.issues[key] = as_read(
+            RemoteIssue(
+                key=key,
+                url=f"https://tracker.example/issues/{key}",
+                title=title,
+                body=body,
+                state="open",
+                state_reason=None,
+                updated_at=now,
+            )
         )
         self.created_at[key] = now
         return self.issues[key]
@@ -92,7 +96,7 @@ class FakeTracker:
         return new
 
     def _set(self, key: str, **fields: object) -> None:
-        self.issues[key] = replace(self.issues[key], updated_at=self.now(), **fields)  # type: ignore[arg-type]
+        self.issues[key] = as_read(replace(self.issues[key], updated_at=self.now(), **fields))  # type: ignore[arg-type]
 
     # the contract
     def changed_since(self, *, since: dt.datetime | None) -> Iterator[RemoteIssue]:
@@ -133,16 +137,18 @@ class FakeTracker:
             raise AmbiguousWrite("fake: no answer to the create within the timeout")
         key = str(len(self.issues) + len(self.deleted) + 1)
         now = self.now()
-        issue = RemoteIssue(
-            key=key,
-            url=f"https://tracker.example/issues/{key}",
-            title=ticket.title,
-            body=ticket.body,
-            state="open",
-            state_reason=None,
-            labels=tuple(ticket.labels),
-            assignees=(ticket.assignee,) if ticket.assignee else (),
-            updated_at=now,
+        issue = as_read(
+            RemoteIssue(
+                key=key,
+                url=f"https://tracker.example/issues/{key}",
+                title=ticket.title,
+                body=ticket.body,
+                state="open",
+                state_reason=None,
+                labels=tuple(ticket.labels),
+                assignees=(ticket.assignee,) if ticket.assignee else (),
+                updated_at=now,
+            )
         )
         self.issues[key] = issue
         self.created_at[key] = now
@@ -181,3 +187,19 @@ class FakeTracker:
     def delete(self, key: str) -> None:
         del self.issues[key]
         self.deleted.add(key)
+
+
+def as_read(issue: RemoteIssue) -> RemoteIssue:
+    """The issue as a connector reads it: its texts are strings parsed from an answer, equal
+    to what was sent but never the same objects (so `is` is no stand-in for `==`)."""
+
+    def fresh(text: Any) -> Any:
+        return json.loads(json.dumps(text))
+
+    return replace(
+        issue,
+        title=fresh(issue.title),
+        body=fresh(issue.body),
+        state=fresh(issue.state),
+        state_reason=fresh(issue.state_reason),
+    )

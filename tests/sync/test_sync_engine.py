@@ -15,7 +15,7 @@ from tracker.errors import RateLimited
 from tracker.report.status import status_report
 from tracker.store.database import Store, open_store
 from tracker.store.ingest import ingest_paths
-from tracker.store.schema import ActionItem, ItemEvent, RemoteLink
+from tracker.store.schema import ActionItem, Incident, ItemEvent, RemoteLink
 from tracker.sync.engine import SyncEngine, SyncReport
 
 DOC = """---
@@ -74,11 +74,14 @@ def sync(
     root: Path,
     *,
     cfg: Config | None = None,
+    by_name: bool = False,
     **options: object,
 ) -> SyncReport:
+    """One run to the config's first target, or to the fake tracker's own when `by_name`."""
     cfg = cfg or config()
     ingest_paths(store, [root], root=root)
-    engine = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock, **options)  # type: ignore[arg-type]
+    target = cfg.target(tracker.target) if by_name else cfg.targets[0]
+    engine = SyncEngine(store, tracker, target, cfg.routing, clock=clock, **options)  # type: ignore[arg-type]
     tracker.requests.reads = tracker.requests.writes = 0
     return engine.run()
 
@@ -456,6 +459,7 @@ def test_a_ticket_a_person_already_closed_is_not_closed_again(
     closed = tracker.issues[load.key]
     tick(root, "Load-test consumers")
     sync(store, tracker, clock, root)
+    assert tracker.requests.writes == 0  # nothing to write: no close, no body, no labels
     assert tracker.issues[load.key].closed_at == closed.closed_at  # no second close written
     assert tracker.issues[load.key].state_reason == "completed"
 
@@ -583,3 +587,368 @@ def test_an_incident_routed_to_another_target_gets_tickets_there(
     back = SyncEngine(store, payments, cfg.target("payments"), cfg.routing, clock=clock).run()
     assert back.count("updated") == 1 and back.count("created") == 0 and not back.failed
     assert "5 minutes" in issue_for(payments, "Alert").title
+
+
+# -- several targets in one store, lost databases, edits in a row ---------------------------
+
+PAYMENTS = """---
+id: INC-2
+title: Refund outage
+date: 2024-08-05
+service: payments
+---
+## Action items
+
+- Page on refund queue depth
+- Retry refunds with backoff
+- Reconcile refunds nightly
+- Add a refund runbook
+"""
+
+
+DOC_ALERT = "Alert on queue age over five minutes"
+
+
+def two_targets(*, payments_gets: str = "payments", **payments: object) -> Config:
+    """gh and payments (with the options `payments`); the postmortems of service payments go
+    to `payments_gets`, the others to the other target."""
+    other = "gh" if payments_gets == "payments" else "payments"
+    return Config.model_validate(
+        {
+            "targets": [
+                {"kind": "github", "name": "gh", "repo": "acme/ops"},
+                {"kind": "github", "name": "payments", "repo": "acme/pay", **payments},
+            ],
+            "routing": {
+                "default": other,
+                "rules": [{"target": payments_gets, "match": {"service": "payments"}}],
+            },
+        }
+    )
+
+
+def statuses(store: Store) -> dict[str, str]:
+    with store.session() as session:
+        return dict(session.execute(select(ActionItem.text, ActionItem.status)).all())
+
+
+@pytest.mark.parametrize("first", ["gh", "payments"])
+def test_two_targets_in_one_store_each_sync_their_own_tickets(
+    store: Store, clock: Clock, root: Path, first: str
+) -> None:
+    """The trackers number their tickets alike (1, 2, 3 in both): a run for one target reads
+    and writes that target's tickets only, whichever target was synced first."""
+    (root / "payments.md").write_text(PAYMENTS)
+    cfg = two_targets()
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    for fake in sorted((gh, payments), key=lambda fake: fake.target != first):
+        assert sync(store, fake, clock, root, cfg=cfg, by_name=True).count("created") == (
+            3 if fake is gh else 4
+        )
+    gh.close(issue_for(gh, "Load-test").key)
+    payments.close(issue_for(payments, "Retry refunds").key)
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    (root / "payments.md").write_text(PAYMENTS.replace("nightly", "every night"))
+    for fake in (gh, payments):
+        report = sync(store, fake, clock, root, cfg=cfg, by_name=True)
+        assert (report.count("done"), report.count("updated")) == (1, 1), report.changes
+        assert report.count("created") == report.count("adopted") == 0 and not report.failed
+    assert issue_for(gh, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
+    assert issue_for(payments, "Reconcile").title == "[INC-2] Reconcile refunds every night"
+    assert len(gh.issues) == 3 and len(payments.issues) == 4
+    done = statuses(store)
+    assert done["Load-test consumers before each release"] == "done"
+    assert done["Retry refunds with backoff"] == "done"
+    assert done["Page on refund queue depth"] == done["Alert on queue age over 5 minutes"] == "open"
+
+
+@pytest.mark.parametrize("copied_in", ["gh", "payments"])
+def test_a_duplicate_in_one_target_is_not_taken_for_a_ticket_of_another(
+    store: Store, clock: Clock, root: Path, copied_in: str
+) -> None:
+    """A copy of a ticket in one target is a duplicate there; the same key in the other
+    target is a measure's own ticket, and its completion still comes back. Payments closes
+    its duplicates: never one gh recorded."""
+    (root / "payments.md").write_text(PAYMENTS)
+    cfg = two_targets(duplicates="close")
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    if copied_in == "payments":  # gh's tickets are 5, 6, 7; payments' copy will be 5
+        for key in "1234":
+            gh.add(key, f"Older issue {key}", "Made by a person.")
+    sync(store, gh, clock, root, cfg=cfg, by_name=True)
+    sync(store, payments, clock, root, cfg=cfg, by_name=True)
+    copied, other = (gh, payments) if copied_in == "gh" else (payments, gh)
+    words, measure = ("runbook", "Add a refund runbook") if copied is gh else ("Alert", DOC_ALERT)
+    key = copied.copy(next(iter(k for k, i in copied.issues.items() if i.marker)))
+    assert sync(store, copied, clock, root, cfg=cfg, by_name=True).count("duplicate") == 1
+    assert issue_for(other, words).key == key
+    other.close(key)
+    report = sync(store, other, clock, root, cfg=cfg, by_name=True)
+    assert report.count("done") == 1 and report.count("duplicate") == 0
+    assert report.count("closed") == 0 and not report.failed
+    assert statuses(store)[measure] == "done"
+
+
+def test_a_lost_database_adopts_the_tickets_of_every_incident_in_any_order(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path
+) -> None:
+    """The store holds the incidents in the order of their files (INC-1, INC-3, INC-2): each
+    ticket is paired with the measure of its own incident, whatever sorts before or after."""
+    (root / "queue.md").unlink()
+    for name, key, text in [
+        ("a.md", "INC-1", "Alert on queue age"),
+        ("b.md", "INC-3", "Rotate the signing keys"),
+        ("c.md", "INC-2", "Page on refund queue depth"),
+    ]:
+        (root / name).write_text(f"---\nid: {key}\n---\n## Action items\n\n- {text}\n")
+    assert sync(store, tracker, clock, root).count("created") == 3
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        ingest_paths(fresh, [root], root=root)
+        with fresh.session() as session:
+            assert list(session.scalars(select(Incident.key).order_by(Incident.id))) == [
+                "INC-1",
+                "INC-3",
+                "INC-2",
+            ]
+        report = sync(fresh, tracker, clock, root)
+        assert report.count("adopted") == 3 and report.count("created") == 0
+        assert len(tracker.issues) == 3
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize(("was", "back"), [("payments", "gh"), ("gh", "payments")])
+def test_a_lost_database_rerouted_back_adopts_the_tickets_there(
+    store: Store, clock: Clock, root: Path, tmp_path: Path, was: str, back: str
+) -> None:
+    """A first database made `back`'s tickets and was lost; the new one sent the incident to
+    `was`, then routing sends it back: its tickets there are adopted, since no ticket of that
+    target is linked to its measures yet (the other target's links do not count)."""
+    to = {"gh": two_targets(), "payments": two_targets(payments_gets="gh")}  # INC-1: no service
+    trackers = {name: FakeTracker(clock, name) for name in ("gh", "payments")}
+    assert (
+        sync(store, trackers[back], clock, root, cfg=to[back], by_name=True).count("created") == 3
+    )
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        assert (
+            sync(fresh, trackers[was], clock, root, cfg=to[was], by_name=True).count("created") == 3
+        )
+        report = sync(fresh, trackers[back], clock, root, cfg=to[back], by_name=True)
+        assert report.count("adopted") == 3 and report.count("created") == 0
+        assert report.count("orphan") == 0 and len(trackers[back].issues) == 3
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("priority", ["P0", "P2"])
+def test_a_lost_database_rewrites_an_adopted_ticket_whose_priority_changed(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path, priority: str
+) -> None:
+    """Only the priority changed while the database was lost: the title is the same, the
+    body is not (its text sorts before or after the ticket's), so the ticket is rewritten."""
+    sync(store, tracker, clock, root)
+    (root / "queue.md").write_text(DOC.replace("[P1]", f"[{priority}]"))
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        report = sync(fresh, tracker, clock, root)
+        assert report.count("adopted") == 3 and report.count("updated") == 1
+    finally:
+        fresh.close()
+    alert = issue_for(tracker, "Alert")
+    assert f"**Priority:** {priority}" in (alert.body or "") and "P1" not in (alert.body or "")
+    assert f"priority:{priority}" in alert.labels  # (P1 stays: this store never wrote it)
+
+
+@pytest.mark.parametrize("name", ["ci", "gh"])  # before and after "document"
+def test_a_ticket_reopened_after_the_box_was_ticked_reopens_the_measure(
+    store: Store, clock: Clock, root: Path, name: str
+) -> None:
+    """Completion came from the tracker (a target whose name sorts before or after
+    "document"); ticking the box later changes nothing; a reopen in the tracker then reopens
+    the measure."""
+    cfg = Config.model_validate(
+        {
+            "targets": [{"kind": "github", "name": name, "repo": "acme/ci"}],
+            "routing": {"default": name},
+        }
+    )
+    ci = FakeTracker(clock, name)
+    sync(store, ci, clock, root, cfg=cfg)
+    load = issue_for(ci, "Load-test").key
+    ci.close(load)
+    assert sync(store, ci, clock, root, cfg=cfg).count("done") == 1
+    tick(root, "Load-test consumers")
+    assert sync(store, ci, clock, root, cfg=cfg).count("reopened") == 0
+    ci.reopen(load)
+    report = sync(store, ci, clock, root, cfg=cfg)
+    assert report.count("reopened") == 1
+    assert statuses(store)["Load-test consumers before each release"] == "open"
+
+
+def test_a_ticked_measure_whose_ticket_is_then_marked_not_planned_is_wont_do(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The box is ticked and the run closes the ticket; a person then says it was not done
+    (closed as not planned): the tracker's word is the later one."""
+    sync(store, tracker, clock, root)
+    tick(root, "Load-test consumers")
+    sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test").key
+    assert tracker.issues[load].state == "closed"
+    tracker.edit(load, state_reason="not_planned")
+    assert sync(store, tracker, clock, root).count("wont_do") == 1
+    assert statuses(store)["Load-test consumers before each release"] == "wont_do"
+
+
+def test_the_title_follows_two_edits_in_a_row(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    for words in ("over 5 minutes", "over three minutes"):
+        (root / "queue.md").write_text(DOC.replace("over five minutes", words))
+        assert sync(store, tracker, clock, root).count("updated") == 1
+        alert = issue_for(tracker, "Alert")
+        assert alert.title == f"[INC-1] Alert on queue age {words}"
+        assert f"> Alert on queue age {words}\n" in (alert.body or "")
+
+
+def test_a_lost_database_never_gives_a_gone_incidents_ticket_to_another_incident(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, tmp_path: Path
+) -> None:
+    """Two postmortems share a measure's text; while the database was lost, one of them
+    (INC-1) was deleted. Its ticket belongs to no measure now: reported, never adopted by the
+    other incident's measure, which keeps its own ticket."""
+    (root / "queue.md").unlink()
+    for name, key in [("a.md", "INC-1"), ("b.md", "INC-2")]:
+        (root / name).write_text(f"---\nid: {key}\n---\n## Action items\n\n- Write a runbook\n")
+    sync(store, tracker, clock, root)
+    own = next(i.key for i in tracker.issues.values() if i.title.startswith("[INC-2]"))
+    (root / "a.md").unlink()
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        report = sync(fresh, tracker, clock, root)
+        assert report.count("orphan") == 1 and report.count("adopted") == 1
+        assert report.count("created") == 0 and not report.failed
+        with fresh.session() as session:
+            assert list(session.scalars(select(RemoteLink.remote_key))) == [own]
+    finally:
+        fresh.close()
+
+
+def test_a_lost_database_with_two_targets_adopts_each_targets_own_tickets(
+    store: Store, clock: Clock, root: Path, tmp_path: Path
+) -> None:
+    """Both targets number their tickets from 1: once gh's are adopted, payments' tickets of
+    the same keys are still adopted for payments' measures, and nothing is created twice."""
+    (root / "payments.md").write_text(PAYMENTS)
+    cfg = two_targets()
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    for fake in (gh, payments):
+        sync(store, fake, clock, root, cfg=cfg, by_name=True)
+    fresh = open_store(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        for fake, tickets in ((gh, 3), (payments, 4)):
+            report = sync(fresh, fake, clock, root, cfg=cfg, by_name=True)
+            assert report.count("adopted") == tickets and report.count("created") == 0
+            assert report.count("orphan") == 0 and len(fake.issues) == tickets
+        with fresh.session() as session:
+            links = set(session.execute(select(RemoteLink.target, RemoteLink.remote_key)).all())
+        assert links == {("gh", k) for k in "123"} | {("payments", k) for k in "1234"}
+    finally:
+        fresh.close()
+
+
+def test_an_issue_a_person_labels_for_the_tool_is_left_alone(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The tool's label on a person's issue (no marker, no link) puts it in the listing: it
+    is no measure's ticket, and the run goes on without touching it."""
+    sync(store, tracker, clock, root)
+    tracker.add("9", "Queue follow-ups", "Made by a person.")
+    tracker.edit("9", labels=("postmortem-action",))
+    report = sync(store, tracker, clock, root)
+    assert report.changes == [] and not report.failed and report.unchanged == 3
+    assert tracker.issues["9"].body == "Made by a person." and tracker.requests.writes == 0
+
+
+def test_a_ticket_whose_section_a_person_removed_keeps_its_body(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    alert = issue_for(tracker, "Alert")
+    tracker.edit(alert.key, body="Rewritten by the on-call.")
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    report = sync(store, tracker, clock, root)
+    (updated,) = [c for c in report.changes if c.kind == "updated"]
+    assert updated.message == "the tool's section was removed from the issue body; body left alone"
+    assert tracker.issues[alert.key].body == "Rewritten by the on-call."
+    assert tracker.issues[alert.key].title == "[INC-1] Alert on queue age over 5 minutes"
+    tracker.close(alert.key)  # no marker in it now: still its measure's ticket, by the link
+    assert sync(store, tracker, clock, root).count("done") == 1
+    assert statuses(store)["Alert on queue age over 5 minutes"] == "done"
+
+
+def test_a_duplicate_closed_in_one_target_names_the_kept_ticket_of_that_target(
+    store: Store, clock: Clock, root: Path
+) -> None:
+    """The incident moved from gh to payments, so its measures have a ticket in each. A copy
+    in payments is closed as a duplicate of payments' ticket, never of gh's."""
+    targets = [
+        {"kind": "github", "name": "gh", "repo": "acme/ops"},
+        {"kind": "github", "name": "payments", "repo": "acme/pay", "duplicates": "close"},
+    ]
+    to_gh, to_payments = (
+        Config.model_validate({"targets": targets, "routing": {"default": name}})
+        for name in ("gh", "payments")
+    )
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    for key in "123":  # payments' tickets are 4, 5, 6; gh's 1, 2, 3
+        payments.add(key, f"Older issue {key}", "Made by a person.")
+    sync(store, gh, clock, root, cfg=to_gh, by_name=True)
+    sync(store, payments, clock, root, cfg=to_payments, by_name=True)
+    kept = issue_for(payments, "Alert")
+    assert (kept.key, issue_for(gh, "Alert").key) == ("4", "1")
+    copy = payments.copy(kept.key)
+    report = sync(store, payments, clock, root, cfg=to_payments, by_name=True)
+    assert report.count("closed") == 1
+    assert payments.comments[copy][0].startswith(f"Duplicate of {kept.url}:")
+
+
+def test_an_update_the_tracker_refuses_is_tried_again_next_run(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """A refused update (a validation error) is reported; the ticket is not taken for gone,
+    so the next run sends the update again."""
+    from tracker.errors import ItemRejected
+
+    sync(store, tracker, clock, root)
+    real_update = tracker.update
+
+    def refuse(**_: object) -> RemoteIssue:
+        raise ItemRejected("fake: 422 validation failed")
+
+    tracker.update = refuse  # type: ignore[method-assign,assignment]
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    assert sync(store, tracker, clock, root).count("failed") == 1
+    tracker.update = real_update  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert report.count("updated") == 1 and not report.failed
+    assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
+
+
+def test_a_dry_run_of_creates_asks_whether_tickets_can_be_created(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Creates only: the dry run still finds that this tracker refuses them."""
+    from tracker.errors import ItemRejected
+
+    def cannot() -> None:
+        raise ItemRejected("fake: this user cannot create issues")
+
+    tracker.check_create = cannot  # type: ignore[method-assign]
+    ingest_paths(store, [root], root=root)
+    cfg = config()
+    with pytest.raises(ItemRejected):
+        SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock).run(dry_run=True)

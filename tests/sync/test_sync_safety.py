@@ -118,6 +118,19 @@ def test_an_unanswered_create_that_never_landed_is_sent_again_after_the_window(
     assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]
 
 
+def test_a_create_unanswered_twice_is_recorded_as_two_attempts(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    tracker.hold_creates = 1
+    sync(store, tracker, clock, root)
+    tracker.held.clear()  # it never reached the tracker
+    clock.now += dt.timedelta(seconds=901)
+    tracker.hold_creates = 1
+    assert sync(store, tracker, clock, root).count("unconfirmed") == 1  # sent again, no answer
+    with store.session() as session:
+        assert session.scalars(select(PendingCreate.attempts)).all() == [2]
+
+
 def test_an_unanswered_create_found_after_the_window_is_linked_not_sent(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
@@ -175,6 +188,8 @@ def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
         "duplicate",
     )
     assert alert.url in tracker.comments[copy][0]
+    (found,) = [c for c in report.changes if c.kind == "duplicate"]
+    assert (found.message or "").endswith(f"keeping the older {alert.key}, closing it")
     assert tracker.issues[alert.key].state == "open"
     assert sync(store, tracker, clock, root, cfg=config(duplicates="close")).changes == []
 
@@ -221,6 +236,29 @@ def test_an_older_ticket_found_later_becomes_the_kept_one(
             == alert.key
         )
         assert session.scalar(select(DuplicateTicket.remote_key)) == newer
+
+
+def test_an_older_ticket_found_later_is_kept_when_its_number_has_fewer_digits(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Ticket 9 is older than ticket 12, though "9" sorts after "12" as text."""
+    for key in "12345678":
+        tracker.add(key, f"Older issue {key}", "Made by a person.")
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    assert alert.key == "9"
+    newer = tracker.copy(alert.key)
+    assert newer == "12"
+    with store.session() as session:  # this database linked the newer copy
+        link = session.scalars(select(RemoteLink).where(RemoteLink.remote_key == "9")).one()
+        link.remote_key = newer
+    tracker.edit(alert.key)
+    assert sync(store, tracker, clock, root).count("duplicate") == 1
+    with store.session() as session:
+        assert (
+            session.scalar(select(RemoteLink.remote_key).where(RemoteLink.item_id == link.item_id))
+            == "9"
+        )
 
 
 # -- 3 and 4. postmortems renamed, moved, deleted ------------------------------------------------
@@ -375,19 +413,24 @@ def test_a_measure_naming_this_trackers_ticket_is_linked_not_created(
     assert tracker.issues["42"].body == "Made by a person."
 
 
+@pytest.mark.parametrize("named", ["42", "10"])  # after and before the created keys, 11 and 12
 def test_a_named_ticket_already_tracking_another_measure_is_not_shared(
-    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, named: str
 ) -> None:
-    tracker.add("42", "Queue work", "Made by a person.")
+    for key in "123456789":
+        tracker.add(key, f"Older issue {key}", "Made by a person.")
+    tracker.add(named, "Queue work", "Made by a person.")
     (root / "queue.md").write_text(
-        DOC.replace("minutes (owner: alice)", "minutes #42").replace(
-            "each release", "each release #42"
+        DOC.replace("minutes (owner: alice)", f"minutes #{named}").replace(
+            "each release", f"each release #{named}"
         )
     )
     report = sync(store, tracker, clock, root)
     assert report.count("linked") == 1 and report.count("created") == 2
-    created = [i for i in tracker.issues.values() if i.key != "42"]
-    assert any("**Tracked in:** #42" in (i.body or "") for i in created)
+    load = next(i for i in tracker.issues.values() if "Load-test" in i.title)
+    assert load.key in ("11", "12") and f"**Tracked in:** #{named}" in (load.body or "")
+    assert sync(store, tracker, clock, root).changes == []  # linked now, the reference stays
+    assert f"**Tracked in:** #{named}" in (tracker.issues[load.key].body or "")
 
 
 def test_a_reference_to_another_tracker_is_shown_in_the_ticket(
@@ -477,3 +520,97 @@ def test_a_ticket_with_an_unknown_marker_never_takes_a_measure_that_has_a_ticket
         uids = set(session.scalars(select(ActionItem.uid)))
     assert alert.key in keys and stranger not in keys
     assert marker.uid in uids
+
+
+def test_a_closed_named_ticket_that_is_reopened_reopens_its_measure(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The named ticket is read each run while open and while closed."""
+    tracker.add("42", "Queue age alert", "Made by a person.")
+    (root / "queue.md").write_text(DOC.replace("(owner: alice)", "(owner: alice), tracked in #42"))
+    sync(store, tracker, clock, root)
+    tracker.close("42", "completed")
+    assert sync(store, tracker, clock, root).count("done") == 1
+    tracker.reopen("42")
+    assert sync(store, tracker, clock, root).count("reopened") == 1
+    with store.session() as session:
+        item = session.scalars(select(ActionItem).where(ActionItem.text.like("Alert%"))).one()
+        assert item.status == "open"
+
+
+def test_a_measure_naming_its_own_ticket_is_not_rewritten(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """`track link` writes the ticket's own key into the postmortem: that reference is no
+    "Tracked in" for the ticket itself, and nothing is written."""
+    for key in "123456789":  # people's issues: the tool's tickets are #10 on, a reference
+        tracker.add(key, f"Older issue {key}", "Made by a person.")
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    assert alert.key == "10"
+    (root / "queue.md").write_text(DOC.replace("(owner: alice)", f"(owner: alice) (#{alert.key})"))
+    writes = tracker.requests.writes
+    report = sync(store, tracker, clock, root)
+    assert report.changes == [] and tracker.requests.writes == writes
+    assert "Tracked in" not in (tracker.issues[alert.key].body or "")
+
+
+def test_an_unanswered_create_in_one_target_does_not_hold_back_another(
+    store: Store, clock: Clock, root: Path
+) -> None:
+    """Each target's first create of INC-1 and INC-2 got no answer; routing then swaps the
+    targets: each creates its tickets at once, with no wait for the other target's create."""
+    (root / "refunds.md").write_text(
+        "---\nid: INC-2\nservice: payments\n---\n## Action items\n\n"
+        "- Page on refund queue depth\n- Retry refunds with backoff\n"
+    )
+
+    def routed(payments_gets: str) -> Config:
+        other = "gh" if payments_gets == "payments" else "payments"
+        return Config.model_validate(
+            {
+                "targets": [
+                    {"kind": "github", "name": "gh", "repo": "acme/ops"},
+                    {"kind": "github", "name": "payments", "repo": "acme/pay"},
+                ],
+                "routing": {
+                    "default": other,
+                    "rules": [{"target": payments_gets, "match": {"service": "payments"}}],
+                },
+            }
+        )
+
+    trackers = {name: FakeTracker(clock, name) for name in ("gh", "payments")}
+    for routing in ("payments", "gh"):  # as configured, then swapped
+        cfg = routed(routing)
+        for name, fake in trackers.items():
+            fake.hold_creates = 1 if routing == "payments" else 0
+            ingest_paths(store, [root], root=root)
+            report = SyncEngine(store, fake, cfg.target(name), cfg.routing, clock=clock).run()
+            if routing == "payments":
+                assert report.count("unconfirmed") == 1
+            else:
+                assert report.count("unconfirmed") == 0, (name, report.changes)
+                assert report.count("created") == (2 if name == "gh" else 3)
+    assert count(store, PendingCreate) == 2  # the two unanswered creates, still waited for
+
+
+def test_a_late_create_found_after_an_edit_gets_the_edit(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The create got no answer; the measure is edited; past the window its ticket is found
+    by the marker (not listed): it was made from the old text, so the next run rewrites it."""
+    tracker.hold_creates = 1
+    sync(store, tracker, clock, root)
+    tracker.release()
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    listing = tracker.changed_since
+    tracker.changed_since = lambda *, since: iter(())  # type: ignore[method-assign]
+    clock.now += dt.timedelta(seconds=901)
+    assert sync(store, tracker, clock, root).count("adopted") == 1
+    tracker.changed_since = listing  # type: ignore[method-assign]
+    report = sync(store, tracker, clock, root)
+    assert report.count("updated") == 1 and report.count("created") == 0
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    assert "> Alert on queue age over 5 minutes" in (alert.body or "")
+    assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tracker.sync.ticket import ItemView, section, title
+from tracker.sync.ticket import ItemView, section, splice, title
 
 VIEW = ItemView(
     uid="0123456789abcdef",
@@ -82,3 +82,45 @@ def test_the_postmortem_link_uses_the_configured_url() -> None:
 def test_a_long_incident_key_gives_way_to_the_file_name_in_the_title() -> None:
     view = replace(VIEW, incident_key="postmortems/2024/queue-outage-in-the-orders-cluster")
     assert title(view) == "[queue.md] Alert on queue age over five minutes"
+
+
+def test_the_jira_flavor_is_read_by_its_value() -> None:
+    """A flavor read at run time (from a config, a connector) is an equal string, not the
+    same object as the literal."""
+    flavor = "".join(["ji", "ra"])
+    assert flavor is not "jira"  # noqa: F632 (the point of the test)
+    body = section(VIEW, tracker_user="Jira user", flavor=flavor)
+    assert body == section(VIEW, tracker_user="Jira user", flavor="jira")
+    assert "bq. Alert on queue age over five minutes" in body.splitlines()
+    assert "* *Incident:* Queue outage (INC-1, 2024-08-01)" in facts(body)
+
+
+def test_only_the_first_copy_of_the_tools_section_is_replaced() -> None:
+    """A person pasted the section a second time (quoting it): only the tool's, the first, is
+    kept up to date."""
+    old = section(VIEW, tracker_user="GitHub user")
+    new = section(replace(VIEW, priority="P2"), tracker_user="GitHub user")
+    body = f"Notes.\n\n{old}\n\nQuoted from above:\n{old}\n"
+    assert splice(body, new) == f"Notes.\n\n{new}\n\nQuoted from above:\n{old}\n"
+
+
+@pytest.mark.parametrize("body", [None, "", "A person's notes, without the tool's section."])
+def test_a_body_without_the_tools_section_is_not_spliced(body: str | None) -> None:
+    assert splice(body, section(VIEW, tracker_user="GitHub user")) is None
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_title_of_exactly_the_limit_keeps_every_word(extra: int) -> None:
+    """ "[INC-1] " and a text that together make MAX_TITLE characters: nothing is cut; one
+    character more and the last word gives way to "…"."""
+    from tracker.sync.ticket import MAX_TITLE
+
+    room = MAX_TITLE - len("[INC-1] ") + extra
+    text = ("word " * 40)[: room - 1].rstrip() + "s"
+    text += "s" * (room - len(text))
+    assert len(text) == room
+    shown = title(replace(VIEW, text=text))
+    if extra == 0:
+        assert shown == f"[INC-1] {text}" and len(shown) == MAX_TITLE
+    else:
+        assert shown == f"[INC-1] {text.rsplit(' ', 1)[0]}…" and len(shown) <= MAX_TITLE
