@@ -87,6 +87,11 @@ class Process:
         assert self.popen is not None, "the process was not started"
         return self.popen.pid
 
+    @property
+    def ended(self) -> bool:
+        assert self.popen is not None, "the process was not started"
+        return self.popen.poll() is not None
+
     def kill(self) -> None:
         """SIGKILL, as a crash or the OOM killer would: no clean-up, no flush."""
         os.kill(self.pid, signal.SIGKILL)

@@ -38,7 +38,9 @@ nth on). The first fault that is due acts; each fault counts its matching reques
 matched with a seeded mix of the above (never a kill, never past the client's timeout; pass
 `mix=` for another). `server.log` lists every request as it arrived (`Request`: method, path,
 query, `time.monotonic()`, the fault that acted); `fault.hits` counts the requests a fault
-acted on and `fault.applied` is set once one of them reached the fake.
+acted on and `fault.applied` is set once one of them reached the fake; `fault.release.set()`
+ends a `latency` or `late_apply` wait early and applies an `apply_later` write at once, so a
+test can hold a request until something else has happened, however slow the machine.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ class Fault:
     seen: int = 0  # matching requests so far
     hits: int = 0  # requests it acted on
     applied: threading.Event = field(default_factory=threading.Event, repr=False)
-    # a delayed write (apply_after) happens when this is set, if it is set before the delay ends
+    # set by the test: ends `delay` early, or brings a delayed write (apply_after) forward
     release: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
@@ -392,7 +394,7 @@ class FakeServer(Generic[F]):
         if fault is None:
             _answer(handler, self._apply(request, None))
             return
-        if fault.delay and self._stopping.wait(fault.delay):
+        if fault.delay and self._held(fault, fault.delay):
             return  # the server is stopping: the test is over
         answer = self._apply(request, fault) if fault.apply else None
         if fault.apply_after is not None:
@@ -429,15 +431,20 @@ class FakeServer(Generic[F]):
 
         def later() -> None:
             try:
-                deadline = time.monotonic() + (fault.apply_after or 0)
-                while not fault.release.is_set() and time.monotonic() < deadline:
-                    if self._stopping.wait(0.05):
-                        return
-                self._apply(request, fault)
+                if not self._held(fault, fault.apply_after or 0):
+                    self._apply(request, fault)
             finally:
                 self._done()
 
         threading.Thread(target=later, daemon=True).start()
+
+    def _held(self, fault: Fault, seconds: float) -> bool:
+        """Wait `seconds` or until the test releases the fault; True if the server stopped."""
+        deadline = time.monotonic() + seconds
+        while not fault.release.is_set() and time.monotonic() < deadline:
+            if self._stopping.wait(0.05):
+                return True
+        return False
 
     def _done(self) -> None:
         with self._idle:

@@ -288,10 +288,15 @@ def test_four_syncs_started_together_make_one_ticket_per_measure(
     measures = write_postmortems(tmp_path / "pm", count=20, measures=3)
     run = Run(tracker, tmp_path, db_url, target_for(tracker))
     method, path = listing(tracker)
-    tracker.add(latency(4.0, method, path, nth=1))  # the winner's first listing outlasts the starts
+    held = latency(60.0, method, path, nth=1)  # the winner's first listing waits for the others
+    tracker.add(held)
     processes = [run.track.process("sync") for _ in range(4)]
     for process in processes:
         process.start()
+    deadline = time.monotonic() + 60  # however slowly the machine starts them
+    while sum(p.ended for p in processes) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    held.release.set()
     results = [process.wait() for process in processes]
     run.outputs += [r.out + r.err for r in results]
     codes = sorted(r.code for r in results)
