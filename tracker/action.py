@@ -38,7 +38,7 @@ REVIEW_EVENTS = ("pull_request", "pull_request_target")
 SYNC_EVENTS = ("push", "schedule", "workflow_dispatch")
 COUNTS = (
     *("created", "updated", "completed", "wont_do", "reopened", "adopted", "linked"),
-    *("removed", "duplicate", "unconfirmed", "failed", "unchanged"),
+    *("closed", "removed", "duplicate", "unconfirmed", "failed", "unchanged"),
 )
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
 

@@ -130,6 +130,25 @@ def test_completion_not_planned_and_reopen_come_back(github: FakeGitHub, run) ->
     assert json.loads(run("status", "--format", "json").out)["incidents"][0]["open"] == 1
 
 
+def test_a_box_ticked_in_the_postmortem_closes_its_ticket_and_says_so(
+    github: FakeGitHub, run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    sync(run)
+    doc = tmp_path / "pm" / "checkout.md"
+    doc.write_text(doc.read_text().replace("2. Add a circuit", "2. [x] Add a circuit"))
+    result = sync(run)
+    assert result.code == 0, result.err
+    assert (github.issues[2]["state"], github.issues[2]["state_reason"]) == ("closed", "completed")
+    (line,) = [line for line in result.out.splitlines() if "circuit breaker" in line]
+    assert line.startswith("gh: closed https://github.com/acme/ops/issues/2  [INC-9] Add")
+    assert line.endswith("(ticked in the postmortem)")
+    assert "0 updated, 1 closed, 0 completed" in result.out
+    doc.write_text(doc.read_text().replace("1. [P1] Alert", "1. [x] [P1] Alert"))
+    totals = json.loads(run("sync", "--format", "json").out)["totals"]
+    assert (totals["closed"], totals["updated"]) == (1, 0)
+    assert github.issues[1]["state"] == "closed"
+
+
 def test_lost_database_adopts_every_issue(
     github: FakeGitHub,
     run,

@@ -384,6 +384,7 @@ def test_a_ticket_touched_while_its_measure_is_ticked_is_closed_not_reopened(
     tick(root, "Load-test consumers")
     report = sync(store, tracker, clock, root)
     assert report.count("reopened") == 0
+    assert [(c.kind, c.message) for c in report.changes] == [("closed", "ticked in the postmortem")]
     assert tracker.issues[load.key].state == "closed"
     with store.session() as session:
         item = session.scalars(select(ActionItem).where(ActionItem.text.like("Load-test%"))).one()

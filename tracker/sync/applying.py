@@ -289,12 +289,13 @@ class Applier:
             if remote.title == desired.title:
                 link.title_written = desired.title
             see(self.context, link, remote)
-        note = (
-            None
-            if body is not None
-            else ("the tool's section was removed from the issue body; body left alone")
-        )
-        report.changes.append(Change("updated", desired.title, remote.url, note))
+        notes = []
+        if change.close_as:
+            notes.append("ticked in the postmortem")
+        if body is None:
+            notes.append("the tool's section was removed from the issue body; body left alone")
+        kind = "closed" if change.close_as else "updated"
+        report.changes.append(Change(kind, desired.title, remote.url, "; ".join(notes) or None))
 
     def _remove(self, item_id: int, report: SyncReport) -> None:
         """A measure left the postmortem: report it, and comment and close as configured."""

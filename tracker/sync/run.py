@@ -41,6 +41,7 @@ TOTALS = (
     "wont_do",
     "reopened",
     "adopted",
+    "closed",
     "removed",
     "duplicate",
     "unconfirmed",
@@ -344,8 +345,9 @@ def _print_report(report: SyncReport, *, dry_run: bool) -> None:
         print(f"{report.target}: stopped: {report.stopped}", file=sys.stderr)
     if report.changes or report.stopped:
         summary = report.summary()
+        closed = f"{summary['closed']} closed, " if summary["closed"] else ""
         print(
             f"{report.target}: {summary['created']} created, {summary['updated']} updated, "
-            f"{summary['completed']} completed, {summary['failed']} failed, "
+            f"{closed}{summary['completed']} completed, {summary['failed']} failed, "
             f"{report.unchanged} unchanged ({report.requests} requests)"
         )
