@@ -22,7 +22,7 @@ from tracker.config import JiraTarget
 from tracker.connector import NewTicket, TicketChange
 from tracker.connectors.github import GitHubConnector
 from tracker.connectors.jira import JiraConnector
-from tracker.marker import Marker
+from tracker.marker import Marker, marker_comment
 
 
 @pytest.fixture
@@ -46,8 +46,10 @@ def github(fake: FakeGitHub, sleeps: list[float], **options: object) -> GitHubCo
 LABEL = "postmortem-action"
 
 
-def jira(fake: FakeJira, sleeps: list[float]) -> JiraConnector:
-    target = JiraTarget(kind="jira", name="j", url=fake.url, project="OPS", max_wait_seconds=30)
+def jira(fake: FakeJira, sleeps: list[float], max_wait: float = 30) -> JiraConnector:
+    target = JiraTarget(
+        kind="jira", name="j", url=fake.url, project="OPS", max_wait_seconds=max_wait
+    )
     return JiraConnector(target, token="t0ken", email="bot@acme.com", sleep=sleeps.append)
 
 
@@ -479,3 +481,45 @@ def test_a_jira_issue_type_not_in_the_project_is_reported_with_the_types_it_has(
         match=r"project OPS has no issue type 'Story' \(it has: Bug, Task\); set issue_type",
     ):
         connector.check_create()
+
+
+# -- waits a header does not give, and what a listing hands back -------------------------------
+
+
+def test_a_github_retry_after_of_zero_still_waits_a_second(mock: responses.RequestsMock) -> None:
+    """Retrying at once into the limit that refused the request asks to be refused again."""
+    fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
+    fake.faults.append(GitHubFault("GET", r"/issues$", status=429, headers={"Retry-After": "0"}))
+    assert list(github(fake, sleeps).changed_since(since=None)) == []
+    assert sleeps == [1.0]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Retry-After": "soon"}], ids=["none", "unreadable"])
+def test_a_jira_rate_limit_that_names_no_time_waits_a_minute(
+    mock: responses.RequestsMock, headers: dict[str, str]
+) -> None:
+    fake, sleeps, _ = jira_with_one_ticket(mock)
+    fake.faults.append(JiraFault("GET", r"/issue/OPS-1$", status=429, headers=headers))
+    assert jira(fake, sleeps, max_wait=120).get(key="OPS-1").title == "A"
+    assert sleeps == [60.0]
+
+
+def test_a_jira_ticket_is_read_with_every_label_people_gave_it(
+    mock: responses.RequestsMock,
+) -> None:
+    fake, _, connector = jira_with_one_ticket(mock)
+    fake.issues["OPS-1"]["fields"]["labels"] = ["postmortem-action", "team-payments"]
+    assert connector.get(key="OPS-1").labels == ("postmortem-action", "team-payments")
+
+
+def test_github_find_created_returns_only_the_asked_markers(mock: responses.RequestsMock) -> None:
+    """Beside the tickets asked for, the listing holds a ticket of another measure and one whose
+    marker a person deleted: neither is handed back, and the unmarked one breaks nothing."""
+    fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
+    for uid in ("wanted", "other"):
+        body = "b\n\n" + marker_comment(Marker(uid, "INC-1", f"measure {uid}"))
+        fake._create({"title": uid, "body": body, "labels": [LABEL]})
+    fake._create({"title": "unmarked", "body": "b", "labels": [LABEL]})
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    found = github(fake, sleeps).find_created(uids=["wanted", "missing"], since=since)
+    assert {uid: issue.title for uid, issue in found.items()} == {"wanted": "wanted"}

@@ -623,6 +623,34 @@ def two_targets(*, payments_gets: str = "payments", **payments: object) -> Confi
     )
 
 
+def test_a_ticket_named_in_one_target_is_read_by_that_target_only(
+    store: Store, clock: Clock, root: Path
+) -> None:
+    """Payments' postmortem names payments' issue 42: gh's runs never ask gh for a 42."""
+    (root / "payments.md").write_text(PAYMENTS.replace("backoff", "backoff, tracked in #42"))
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    payments.add("42", "Refund retries", "Made by a person.")
+    cfg = two_targets()
+    for fake in (payments, gh, gh):
+        sync(store, fake, clock, root, cfg=cfg, by_name=True)
+    assert gh.requests.total == 1  # the listing, nothing else
+    payments.close("42", "completed")
+    assert sync(store, payments, clock, root, cfg=cfg, by_name=True).count("done") == 1
+    assert statuses(store)["Retry refunds with backoff"] == "done"
+
+
+def test_an_adopted_ticket_follows_later_edits_of_its_measure(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, fresh: Store
+) -> None:
+    """After a lost database the adopted tickets still carry the tool's titles: the tool keeps
+    them current as the measures change, as it would have without the loss."""
+    sync(store, tracker, clock, root)
+    assert sync(fresh, tracker, clock, root).count("adopted") == 3
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    assert sync(fresh, tracker, clock, root).count("updated") == 1
+    assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
+
+
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Store]:
     """A second, empty store: the database lost and started again."""

@@ -175,11 +175,13 @@ def test_two_tickets_with_one_marker_never_wedge_the_sync(
         )
 
 
+@pytest.mark.parametrize("measure", ["Alert", "Load-test"])
 def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
-    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, measure: str
 ) -> None:
+    """The first measure's copy and a later one's: each comment names its own kept ticket."""
     sync(store, tracker, clock, root)
-    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    alert = next(i for i in tracker.issues.values() if measure in i.title)
     copy = tracker.copy(alert.key)
     report = sync(store, tracker, clock, root, cfg=config(duplicates="close"))
     assert report.count("duplicate") == 1 and report.count("closed") == 1
@@ -192,6 +194,36 @@ def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
     assert (found.message or "").endswith(f"keeping the older {alert.key}, closing it")
     assert tracker.issues[alert.key].state == "open"
     assert sync(store, tracker, clock, root, cfg=config(duplicates="close")).changes == []
+
+
+def test_a_duplicate_people_closed_already_is_reported_and_left_alone(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    sync(store, tracker, clock, root)
+    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
+    copy = tracker.copy(alert.key)
+    tracker.close(copy, "not_planned")
+    report = sync(store, tracker, clock, root, cfg=config(duplicates="close"))
+    assert report.count("duplicate") == 1 and report.count("closed") == 0
+    assert tracker.comments.get(copy, []) == []
+    assert tracker.issues[copy].state_reason == "not_planned"
+
+
+def test_a_dry_run_that_would_only_close_a_duplicate_does_not_ask_about_creating(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Asking whether tickets can be created is for runs that would create one: a user who
+    may close tickets but not open them gets the dry run of the close."""
+    sync(store, tracker, clock, root)
+    copy = tracker.copy(next(i for i in tracker.issues.values() if "Alert" in i.title).key)
+    cfg = config(duplicates="close")
+    asked: list[str] = []
+    tracker.check_create = lambda: asked.append("create")  # type: ignore[method-assign]
+    ingest_paths(store, [root], root=root)
+    engine = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock)
+    report = engine.run(dry_run=True)
+    assert [c.kind for c in report.changes] == ["duplicate", "closed"] and asked == []
+    assert tracker.issues[copy].state == "open"
 
 
 def test_a_lost_database_with_two_tickets_per_marker_keeps_the_oldest(

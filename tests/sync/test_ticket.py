@@ -84,6 +84,28 @@ def test_a_long_incident_key_gives_way_to_the_file_name_in_the_title() -> None:
     assert title(view) == "[queue.md] Alert on queue age over five minutes"
 
 
+@pytest.mark.parametrize(("length", "shown"), [(30, "key"), (31, "file")])
+def test_an_incident_key_of_up_to_thirty_characters_is_kept_in_the_title(
+    length: int, shown: str
+) -> None:
+    key = "INC-" + "x" * (length - 4)
+    prefix = key if shown == "key" else "queue.md"
+    assert title(replace(VIEW, incident_key=key)).startswith(f"[{prefix}] Alert")
+
+
+@pytest.mark.parametrize(("flavor", "fence"), [("markdown", "```"), ("jira", "{noformat}")])
+def test_the_details_of_a_measure_are_quoted_verbatim_between_two_fences(
+    flavor: str, fence: str
+) -> None:
+    """Details are the postmortem's words as written (markup, `code`, *stars*): shown as they
+    are, in a block that opens and closes with the flavor's fence."""
+    details = "Runbook: run `drain --all` on *every* node\n| not | a table |"
+    body = section(replace(VIEW, details=details), tracker_user="u", flavor=flavor)  # type: ignore[arg-type]
+    lines = body.splitlines()
+    start = lines.index("Details from the postmortem:")
+    assert lines[start + 1 : start + 5] == [fence, *details.splitlines(), fence]
+
+
 def test_the_jira_flavor_is_read_by_its_value() -> None:
     """A flavor read at run time (from a config, a connector) is an equal string, not the
     same object as the literal."""
