@@ -449,6 +449,7 @@ def test_github_writes_are_a_second_apart_unless_told_otherwise(
     assert sleeps == [1.0]
     assert connector.whoami() == "track-bot"  # reads are not paced
     assert connector.get(key="1").title == "C"
+    assert connector.label_exists() and connector.assignable("dana") and connector.access().write
     assert sleeps == [1.0]
 
 
