@@ -229,6 +229,13 @@ def test_a_push_to_the_default_branch_syncs_statelessly_and_adopts_on_the_next_r
     seen = [printed.out, printed.err, output.read_text(), summary.read_text()]
     assert not any(TOKEN in text for text in seen)
 
+    doc = repo / "postmortems" / "2024-09-18-queue.md"
+    doc.write_text(doc.read_text().replace("batch size", "batch size at 500"))
+    output, _ = job_env(monkeypatch, repo, server, "schedule", {"schedule": "*/30 * * * *"})
+    assert action.main() == 0
+    assert (outputs(output)["adopted"], outputs(output)["updated"]) == ("2", "1")
+    assert server.fake.issues[2]["title"] == "[INC-7] Cap the consumer batch size at 500"
+
 
 def test_a_database_url_keeps_the_store_between_runs(
     repo: Path, server: FakeServer[FakeGitHub], monkeypatch: pytest.MonkeyPatch, db_url: str

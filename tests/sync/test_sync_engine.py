@@ -651,6 +651,23 @@ def test_an_adopted_ticket_follows_later_edits_of_its_measure(
     assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
 
 
+def test_a_measure_edited_while_its_database_was_lost_retitles_the_adopted_ticket(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, fresh: Store
+) -> None:
+    """A stateless run (the GitHub Action without a database) is a lost database every time.
+    The ticket's title is still the one the tool wrote for the text in its marker, so it is
+    the tool's to follow the edit; a title a person changed is kept."""
+    sync(store, tracker, clock, root)
+    tracker.edit(issue_for(tracker, "Load-test").key, title="Load tests (renamed by a person)")
+    edited = DOC.replace("five minutes", "5 minutes").replace("each release", "every release")
+    (root / "queue.md").write_text(edited)
+    report = sync(fresh, tracker, clock, root)
+    assert report.count("adopted") == 3 and report.count("created") == 0
+    assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
+    assert "every release" in (issue_for(tracker, "Load tests").body or "")
+    assert issue_for(tracker, "Load tests").title == "Load tests (renamed by a person)"
+
+
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Store]:
     """A second, empty store: the database lost and started again."""

@@ -23,7 +23,7 @@ from tracker.store.schema import (
     RemoteLink,
 )
 from tracker.sync.planning import desired_for
-from tracker.sync.ticket import splice
+from tracker.sync.ticket import marker_title, splice
 from tracker.sync.values import Change, Incoming, SyncContext, SyncReport, remote_status
 
 
@@ -208,13 +208,19 @@ class Listing:
             issue.title == desired.title
             and splice(issue.body, desired.section, self.context.connector.flavor) == issue.body
         )
+        # the title the tool wrote for the measure as its marker last saw it: an edit made
+        # while the store was lost (or in every stateless run) is the tool's to follow
+        tools = issue.marker is not None and issue.title in (
+            desired.title,
+            marker_title(issue.marker, item.incident.source_path),
+        )
         link = RemoteLink(
             item_id=item.id,
             target=self.target,
             kind=self.context.target.kind,
             remote_key=issue.key,
             url=issue.url,
-            title_written=issue.title if same else None,
+            title_written=issue.title if tools else None,
             labels_written=[label for label in desired.labels if label in issue.labels],
             pushed_hash=desired.hash if same else None,
             origin="adopted",

@@ -44,10 +44,18 @@ class ItemView:
 
 
 def title(view: ItemView) -> str:
-    short = (
-        view.incident_key if len(view.incident_key) <= 30 else view.source_path.rsplit("/", 1)[-1]
-    )
-    text = view.text.rstrip(". ")
+    return _title(view.incident_key, view.source_path, view.text)
+
+
+def marker_title(marker: Marker, source_path: str) -> str:
+    """The title the tool wrote beside this marker (its incident and text, as `title` does):
+    a ticket still titled so carries the tool's title, whatever the store remembers."""
+    return _title(marker.incident, source_path, marker.text)
+
+
+def _title(incident_key: str, source_path: str, text: str) -> str:
+    short = incident_key if len(incident_key) <= 30 else source_path.rsplit("/", 1)[-1]
+    text = text.rstrip(". ")
     room = MAX_TITLE - len(short) - 3
     if len(text) > room:
         text = text[:room].rsplit(" ", 1)[0] + "…"  # whole words, then "…", within the room
