@@ -668,6 +668,24 @@ def test_a_measure_edited_while_its_database_was_lost_retitles_the_adopted_ticke
     assert issue_for(tracker, "Load tests").title == "Load tests (renamed by a person)"
 
 
+def test_a_priority_changed_while_the_database_was_lost_moves_the_adopted_ticket_label(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, fresh: Store
+) -> None:
+    """The labels the tool wrote are read from the facts of the section it wrote (Priority,
+    Type): the old priority label goes, a label a person added stays."""
+    sync(store, tracker, clock, root)
+    alert = issue_for(tracker, "Alert")
+    tracker.edit(alert.key, labels=[*alert.labels, "customer-impact"])
+    (root / "queue.md").write_text(DOC.replace("[P1]", "[P2]").replace("[detect]", "[prevent]"))
+    assert sync(fresh, tracker, clock, root).count("adopted") == 3
+    assert sorted(issue_for(tracker, "Alert").labels) == [
+        "customer-impact",
+        "postmortem-action",
+        "priority:P2",
+        "type:prevent",
+    ]
+
+
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Store]:
     """A second, empty store: the database lost and started again."""

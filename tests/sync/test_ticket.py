@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tracker.sync.ticket import ItemView, section, splice, title
+from tracker.sync.ticket import ItemView, labels, section, splice, title, written_labels
 
 VIEW = ItemView(
     uid="0123456789abcdef",
@@ -104,6 +104,17 @@ def test_the_details_of_a_measure_are_quoted_verbatim_between_two_fences(
     lines = body.splitlines()
     start = lines.index("Details from the postmortem:")
     assert lines[start + 1 : start + 5] == [fence, *details.splitlines(), fence]
+
+
+@pytest.mark.parametrize("flavor", ["markdown", "jira"])
+def test_the_labels_a_section_was_written_with_are_read_back_from_it(flavor: str) -> None:
+    """Its Priority and Type facts give them; a details block that looks like facts does not."""
+    view = replace(VIEW, priority="P 0", details="- **Priority:** P9\n* *Type:* fake")
+    body = "Notes.\n\n" + section(view, tracker_user="u", flavor=flavor) + "\n\nMore notes."
+    options = {"tool_label": "pm", "extra": ["sre"]}
+    assert written_labels(body, flavor, **options) == labels(view, **options)  # type: ignore[arg-type]
+    assert labels(view, **options) == ["pm", "sre", "priority:P-0", "type:detect"]  # type: ignore[arg-type]
+    assert written_labels("A body without the section", flavor, **options) == []  # type: ignore[arg-type]
 
 
 def test_the_jira_flavor_is_read_by_its_value() -> None:

@@ -125,11 +125,35 @@ def splice(body: str | None, new_section: str, flavor: str = "markdown") -> str 
 
 def labels(view: ItemView, *, tool_label: str, extra: list[str]) -> list[str]:
     """The labels the tool owns on this ticket."""
+    return _labels(tool_label, extra, view.priority, view.type)
+
+
+def written_labels(
+    body: str | None, flavor: str = "markdown", *, tool_label: str, extra: list[str]
+) -> list[str]:
+    """The labels the tool wrote together with the section in `body` (from its Priority and
+    Type facts): what the tool last gave a ticket found without the store's memory of it."""
+    begin, end = _DELIMITERS[flavor]
+    found = re.search(re.escape(begin) + r"(.*?)" + re.escape(end), body or "", re.S)
+    if found is None:
+        return []
+    bullet, strong = ("* ", "*") if flavor == "jira" else ("- ", "**")
+    fact = re.compile(re.escape(bullet + strong) + r"(\w+):" + re.escape(strong) + r" (.+)")
+    facts: dict[str, str] = {}
+    for line in found.group(1).split("\n"):  # the facts: the first run of fact lines
+        if (match := fact.fullmatch(line)) is not None:
+            facts[match.group(1)] = match.group(2)
+        elif facts:
+            break  # the details that may follow are the postmortem's words, not facts
+    return _labels(tool_label, extra, facts.get("Priority"), facts.get("Type"))
+
+
+def _labels(tool_label: str, extra: list[str], priority: str | None, kind: str | None) -> list[str]:
     owned = [tool_label, *extra]
-    if view.priority:
-        owned.append(f"priority:{view.priority}")
-    if view.type:
-        owned.append(f"type:{view.type}")
+    if priority:
+        owned.append(f"priority:{priority}")
+    if kind:
+        owned.append(f"type:{kind}")
     # Jira labels cannot hold spaces; GitHub's may, but one spelling for both keeps them alike.
     return list(dict.fromkeys(re.sub(r"\s+", "-", label.strip()) for label in owned))
 
