@@ -5,6 +5,7 @@ and that the request count a run reports is the number of requests sent."""
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import logging
 import time
 from collections.abc import Iterator
@@ -493,6 +494,18 @@ def test_a_github_retry_after_of_zero_still_waits_a_second(mock: responses.Reque
     fake.faults.append(GitHubFault("GET", r"/issues$", status=429, headers={"Retry-After": "0"}))
     assert list(github(fake, sleeps).changed_since(since=None)) == []
     assert sleeps == [1.0]
+
+
+def test_a_github_retry_after_given_as_a_date_waits_until_then(
+    mock: responses.RequestsMock,
+) -> None:
+    """HTTP allows Retry-After as a date (RFC 9110): the wait is the time left until it."""
+    fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
+    then = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+    headers = {"Retry-After": email.utils.format_datetime(then, usegmt=True)}
+    fake.faults.append(GitHubFault("GET", r"/issues$", status=429, headers=headers))
+    assert list(github(fake, sleeps).changed_since(since=None)) == []
+    assert len(sleeps) == 1 and 10 < sleeps[0] <= 20
 
 
 @pytest.mark.parametrize("headers", [{}, {"Retry-After": "soon"}], ids=["none", "unreadable"])
