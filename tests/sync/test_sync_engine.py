@@ -961,6 +961,32 @@ def test_a_duplicate_closed_in_one_target_names_the_kept_ticket_of_that_target(
     assert payments.comments[copy][0].startswith(f"Duplicate of {kept.url}:")
 
 
+@pytest.mark.parametrize(("was", "now"), [("gh", "payments"), ("payments", "gh")])
+def test_a_moved_incident_naming_its_new_ticket_does_not_show_it_as_tracked_elsewhere(
+    store: Store, clock: Clock, root: Path, was: str, now: str
+) -> None:
+    """The incident moved from one target (tickets 1-3) to the other (13-15), and `track link`
+    wrote the new ticket's key beside the measure: that ticket is the measure's own there, so
+    it is no "Tracked in" for itself, whatever the measure's ticket in the old target."""
+    targets = [
+        {"kind": "github", "name": "gh", "repo": "acme/ops"},
+        {"kind": "github", "name": "payments", "repo": "acme/pay"},
+    ]
+    before, after = (
+        Config.model_validate({"targets": targets, "routing": {"default": name}})
+        for name in (was, now)
+    )
+    old, new = FakeTracker(clock, was), FakeTracker(clock, now)
+    for key in range(1, 13):
+        new.add(str(key), f"Older issue {key}", "Made by a person.")
+    sync(store, old, clock, root, cfg=before, by_name=True)
+    sync(store, new, clock, root, cfg=after, by_name=True)
+    assert (issue_for(new, "Alert").key, issue_for(old, "Alert").key) == ("13", "1")
+    (root / "queue.md").write_text(DOC.replace("[detect]", "[detect] (#13)"))
+    assert sync(store, new, clock, root, cfg=after, by_name=True).changes == []
+    assert "Tracked in" not in (new.issues["13"].body or "")
+
+
 def test_an_update_the_tracker_refuses_is_tried_again_next_run(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
