@@ -987,6 +987,63 @@ def test_a_moved_incident_naming_its_new_ticket_does_not_show_it_as_tracked_else
     assert "Tracked in" not in (new.issues["13"].body or "")
 
 
+def test_a_target_closes_its_own_duplicates_only(store: Store, clock: Clock, root: Path) -> None:
+    """gh closes duplicates, payments only reports them: a copy in payments is never closed
+    by gh's runs (whose tracker has no ticket of that key)."""
+    (root / "payments.md").write_text(PAYMENTS)
+    cfg = Config.model_validate(
+        {
+            "targets": [
+                {"kind": "github", "name": "gh", "repo": "acme/ops", "duplicates": "close"},
+                {"kind": "github", "name": "payments", "repo": "acme/pay"},
+            ],
+            "routing": {
+                "default": "gh",
+                "rules": [{"target": "payments", "match": {"service": "payments"}}],
+            },
+        }
+    )
+    gh, payments = FakeTracker(clock, "gh"), FakeTracker(clock, "payments")
+    for fake in (gh, payments):
+        sync(store, fake, clock, root, cfg=cfg, by_name=True)
+    copy = payments.copy(issue_for(payments, "runbook").key)
+    assert sync(store, payments, clock, root, cfg=cfg, by_name=True).count("duplicate") == 1
+    report = sync(store, gh, clock, root, cfg=cfg, by_name=True)
+    assert report.changes == [] and not report.failed
+    assert payments.issues[copy].state == "open"
+
+
+def test_a_lost_database_adopts_each_ticket_into_its_own_incident(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, fresh: Store
+) -> None:
+    """Only INC-2 was synced when the database was lost; then INC-2's runbook measure was
+    reworded and INC-1 came, with INC-2's old words exactly. INC-2's ticket goes back to
+    INC-2's measure (a marker names its incident), and INC-1's measure gets a ticket of its own."""
+    words = "- Add a runbook for queue saturation"
+    inc2 = DOC.replace("id: INC-1", "id: INC-2")
+    (root / "queue.md").write_text(inc2 + words + "\n")
+    sync(store, tracker, clock, root)
+    old = issue_for(tracker, "runbook").key
+    (root / "queue.md").write_text(inc2 + words + " and backlog\n")
+    (root / "a-first.md").write_text(DOC.replace("- [P1] Alert", "- [P2] Page") + words + "\n")
+    report = sync(fresh, tracker, clock, root)
+    assert report.count("adopted") == 4 and report.count("created") == 4
+    runbooks = sorted(i.title for i in tracker.issues.values() if "runbook" in i.title)
+    assert runbooks == [
+        "[INC-1] Add a runbook for queue saturation",
+        "[INC-2] Add a runbook for queue saturation and backlog",
+    ]
+    assert tracker.issues[old].title == "[INC-2] Add a runbook for queue saturation and backlog"
+    with fresh.session() as session:
+        for incident, uid in session.execute(
+            select(Incident.key, ActionItem.uid)
+            .join(ActionItem, ActionItem.incident_id == Incident.id)
+            .where(ActionItem.text.like("Add a runbook%"))
+        ):
+            (ticket,) = [i for i in tracker.issues.values() if i.marker and i.marker.uid == uid]
+            assert ticket.title.startswith(f"[{incident}]")
+
+
 def test_an_update_the_tracker_refuses_is_tried_again_next_run(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:

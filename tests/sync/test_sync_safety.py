@@ -209,6 +209,20 @@ def test_a_duplicate_people_closed_already_is_reported_and_left_alone(
     assert tracker.issues[copy].state_reason == "not_planned"
 
 
+def test_a_duplicate_people_close_after_it_was_reported_is_left_alone(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """Reported while open; a person closes it; then the team turns on `duplicates: close`:
+    the listing told the tool it is closed, so it is neither closed again nor commented."""
+    sync(store, tracker, clock, root)
+    copy = tracker.copy(next(i for i in tracker.issues.values() if "Alert" in i.title).key)
+    assert sync(store, tracker, clock, root).count("duplicate") == 1
+    tracker.close(copy, "not_planned")
+    assert sync(store, tracker, clock, root).changes == []
+    assert sync(store, tracker, clock, root, cfg=config(duplicates="close")).changes == []
+    assert tracker.comments.get(copy, []) == []
+
+
 def test_a_dry_run_that_would_only_close_a_duplicate_does_not_ask_about_creating(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
