@@ -47,6 +47,7 @@ class Fault:
     message: str = "Server Error"
     after_applying: bool = False  # the server did the work, then failed to answer
     reset: bool = False  # the connection dropped (requests.ConnectionError)
+    unreachable: bool = False  # no connection could be made in time (requests.ConnectTimeout)
     times: int = 1
     page: str | None = None  # an HTML page instead of GitHub's JSON (a proxy in between)
 
@@ -182,6 +183,8 @@ class FakeGitHub:
         fault = self._fault(method, path)
         if fault is not None and fault.reset:
             raise requests.ConnectionError("Connection reset by peer")
+        if fault is not None and fault.unreachable:
+            raise requests.ConnectTimeout("Connection to api.github.com timed out (connect)")
         if fault is not None and fault.page is not None:
             return fault.status, {"Content-Type": "text/html", **fault.headers}, fault.page
         if fault is not None and not fault.after_applying:

@@ -537,3 +537,39 @@ def test_github_find_created_returns_only_the_asked_markers(mock: responses.Requ
     since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     found = github(fake, sleeps).find_created(uids=["wanted", "missing"], since=since)
     assert {uid: issue.title for uid, issue in found.items()} == {"wanted": "wanted"}
+
+
+def test_a_github_create_that_never_connected_is_sent_again_not_called_maybe_applied(
+    mock: responses.RequestsMock,
+) -> None:
+    """A connect timeout means the request never left: sending it again cannot duplicate."""
+    fake, sleeps = FakeGitHub(mock), []  # type: ignore[var-annotated]
+    fake.faults.append(GitHubFault("POST", r"/issues$", unreachable=True))
+    ticket = NewTicket("A", "b", [LABEL], Marker("u", "I", "A"))
+    (created,) = github(fake, sleeps).create(tickets=[ticket])
+    assert not isinstance(created, Exception) and created.title == "A"
+    assert len(fake.issues) == 1 and sleeps == [2.0]
+
+
+def test_jira_find_created_returns_only_the_asked_markers(mock: responses.RequestsMock) -> None:
+    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
+    connector = jira(fake, sleeps)
+    tickets = [
+        NewTicket(uid, "b", [LABEL], Marker(uid, "INC-1", uid)) for uid in ("wanted", "other")
+    ]
+    connector.create(tickets=tickets)
+    fake._bulk({"issueUpdates": [{"fields": {"summary": "unmarked", "labels": [LABEL]}}]})
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    found = connector.find_created(uids=["wanted", "missing"], since=since)
+    assert {uid: issue.title for uid, issue in found.items()} == {"wanted": "wanted"}
+
+
+@pytest.mark.parametrize(
+    ("ref", "own"), [("OPS-12", "12"), ("ops-12", "12"), ("ABC-12", None), ("OPSX-12", None)]
+)
+def test_a_jira_key_is_the_project_own_only_with_the_project_prefix(
+    mock: responses.RequestsMock, ref: str, own: str | None
+) -> None:
+    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
+    key = jira(fake, sleeps).own_key(ref)
+    assert key == (f"OPS-{own}" if own else None)
