@@ -476,13 +476,14 @@ def test_a_removed_measure_whose_ticket_is_closed_gets_no_comment(
     assert tracker.issues[load.key].state_reason == "completed"
 
 
+@pytest.mark.parametrize("behind", [120, 290], ids=["2min", "4min50s"])
 def test_a_create_answered_late_is_found_though_the_trackers_clock_is_behind(
-    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, behind: int
 ) -> None:
-    """The create got no answer but was applied; the tracker stamps it by its own clock, two
-    minutes behind this machine's. Looking for it reaches back far enough to find it, so it is
-    recorded now, not left unconfirmed and not sent again."""
-    tracker.skew = -dt.timedelta(minutes=2)
+    """The create got no answer but was applied; the tracker stamps it by its own clock, up
+    to five minutes behind this machine's (docs/sync.md). Looking for it reaches back far
+    enough to find it, so it is recorded now, not left unconfirmed and not sent again."""
+    tracker.skew = -dt.timedelta(seconds=behind)
     tracker.fail_next_create_after_applying = True
     report = sync(store, tracker, clock, root)
     assert report.count("created") == 3 and report.count("unconfirmed") == 0
@@ -1064,6 +1065,23 @@ def test_an_update_the_tracker_refuses_is_tried_again_next_run(
     report = sync(store, tracker, clock, root)
     assert report.count("updated") == 1 and not report.failed
     assert issue_for(tracker, "Alert").title == "[INC-1] Alert on queue age over 5 minutes"
+
+
+def test_a_dry_run_of_updates_only_does_not_ask_whether_tickets_can_be_created(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    from tracker.errors import ItemRejected
+
+    def cannot() -> None:
+        raise ItemRejected("fake: this user cannot create issues")
+
+    sync(store, tracker, clock, root)
+    tracker.check_create = cannot  # type: ignore[method-assign]
+    (root / "queue.md").write_text(DOC.replace("five minutes", "5 minutes"))
+    ingest_paths(store, [root], root=root)
+    cfg = config()
+    engine = SyncEngine(store, tracker, cfg.targets[0], cfg.routing, clock=clock)
+    assert [c.kind for c in engine.run(dry_run=True).changes] == ["updated"]
 
 
 def test_a_dry_run_of_creates_asks_whether_tickets_can_be_created(
