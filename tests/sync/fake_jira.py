@@ -233,7 +233,9 @@ class FakeJira:
 
         user, token = self.credentials
         basic = "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
-        return header in (basic, f"Bearer {token}")
+        # Cloud takes an API token only with the account's email, as Basic auth; Server and
+        # Data Center take a personal access token as Bearer (or Basic user:password)
+        return header == basic or (not self.cloud and header == f"Bearer {token}")
 
     def _route(self, method: str, path: str, url: str, body: Any) -> tuple[int, Any]:
         query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import responses
 from fake_github import FakeGitHub
 from fake_github import Fault as GitHubFault
@@ -23,6 +24,7 @@ from tracker.config import JiraTarget
 from tracker.connector import NewTicket, TicketChange
 from tracker.connectors.github import GitHubConnector
 from tracker.connectors.jira import JiraConnector
+from tracker.connectors.retry import network_reason
 from tracker.marker import Marker, marker_comment
 
 
@@ -448,10 +450,12 @@ def test_github_writes_are_a_second_apart_unless_told_otherwise(
     connector.update(key="1", change=TicketChange(title="B"))
     connector.update(key="1", change=TicketChange(title="C"))
     assert sleeps == [1.0]
+    connector.comment(key="1", body="A comment is a write too.")
+    assert sleeps == [1.0, 1.0]
     assert connector.whoami() == "track-bot"  # reads are not paced
     assert connector.get(key="1").title == "C"
     assert connector.label_exists() and connector.assignable("dana") and connector.access().write
-    assert sleeps == [1.0]
+    assert sleeps == [1.0, 1.0]
 
 
 def test_a_jira_refusal_of_a_transition_or_a_failing_update_is_not_called_maybe_applied(
@@ -573,3 +577,26 @@ def test_a_jira_key_is_the_project_own_only_with_the_project_prefix(
     fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
     key = jira(fake, sleeps).own_key(ref)
     assert key == (f"OPS-{own}" if own else None)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        requests.ReadTimeout("HTTPSConnectionPool(host='x', port=443): Read timed out."),
+        # a timeout while the body streams in: requests raises it as a ConnectionError
+        requests.ConnectionError("HTTPSConnectionPool(host='x', port=443): Read timed out."),
+        requests.ConnectTimeout("no words"),
+    ],
+    ids=["read", "while-streaming", "connect"],
+)
+def test_every_kind_of_timeout_is_told_as_one(exc: Exception) -> None:
+    assert network_reason(exc) == "no answer in time (timeout_seconds)"
+
+
+def test_a_jira_refusing_the_first_request_gives_a_clear_error(
+    mock: responses.RequestsMock,
+) -> None:
+    fake, sleeps = FakeJira(mock), []  # type: ignore[var-annotated]
+    fake.faults.append(JiraFault("GET", r"/serverInfo$", status=400))
+    with pytest.raises(errors.TrackerFatal, match=r"Jira refused to .*\(400 fault\)"):
+        jira(fake, sleeps)
