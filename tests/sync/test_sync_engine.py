@@ -391,6 +391,21 @@ def test_a_ticket_touched_while_its_measure_is_ticked_is_closed_not_reopened(
         assert item.status == "done"
 
 
+def test_a_ticked_measure_whose_ticket_people_closed_as_not_planned_is_wont_do(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+) -> None:
+    """The box is ticked while people close the ticket as not planned: the ticket is closed,
+    so it is not "still open" for the tick to close; its resolution counts."""
+    sync(store, tracker, clock, root)
+    load = issue_for(tracker, "Load-test")
+    tick(root, "Load-test consumers")
+    tracker.close(load.key, "not_planned")
+    report = sync(store, tracker, clock, root)
+    assert report.count("wont_do") == 1 and report.count("closed") == 0
+    assert statuses(store)["Load-test consumers before each release"] == "wont_do"
+    assert tracker.issues[load.key].state_reason == "not_planned"
+
+
 def test_a_ticket_reopened_after_the_tick_closed_it_reopens_the_measure(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:

@@ -104,15 +104,18 @@ def test_a_late_applied_create_is_never_sent_twice(
     assert not third.failed and third.changes == []
 
 
+@pytest.mark.parametrize("later", [900, 901])
 def test_an_unanswered_create_that_never_landed_is_sent_again_after_the_window(
-    store: Store, tracker: FakeTracker, clock: Clock, root: Path
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, later: int
 ) -> None:
+    """Sent again once unconfirmed_wait_seconds (900) have passed: at 900 s, not only after."""
+    clock.step = dt.timedelta(0)  # every reading is the instant the test sets
     tracker.hold_creates = 1
     sync(store, tracker, clock, root)
     tracker.held.clear()  # it never reached the tracker
     waiting = sync(store, tracker, clock, root)
     assert waiting.count("unconfirmed") == 1 and len(tracker.issues) == 2
-    clock.now += dt.timedelta(seconds=901)  # unconfirmed_wait_seconds has passed
+    clock.now += dt.timedelta(seconds=later)
     after = sync(store, tracker, clock, root)
     assert after.count("created") == 1 and not after.failed
     assert sorted(tickets_per_uid(tracker).values()) == [1, 1, 1]
@@ -191,6 +194,7 @@ def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
     )
     assert alert.url in tracker.comments[copy][0]
     (found,) = [c for c in report.changes if c.kind == "duplicate"]
+    assert found.ticket == tracker.issues[copy].url  # the copy is the duplicate, not the kept
     assert (found.message or "").endswith(f"keeping the older {alert.key}, closing it")
     assert tracker.issues[alert.key].state == "open"
     assert sync(store, tracker, clock, root, cfg=config(duplicates="close")).changes == []
