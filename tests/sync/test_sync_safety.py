@@ -13,6 +13,7 @@ from fakes import Clock, FakeTracker
 from sqlalchemy import func, select
 
 from tracker.config import Config
+from tracker.connector import RemoteIssue
 from tracker.report.status import status_report
 from tracker.store.database import Store
 from tracker.store.ingest import ingest_paths
@@ -154,12 +155,20 @@ def test_an_unanswered_create_found_after_the_window_is_linked_not_sent(
 # -- 2. two tickets carrying one marker ----------------------------------------------------------
 
 
+def synced_and_copied(
+    store: Store, tracker: FakeTracker, clock: Clock, root: Path, words: str = "Alert"
+) -> tuple[RemoteIssue, str]:
+    """The first sync, then a person copies the ticket whose title has `words`, marker and
+    all: (that ticket, the copy's key)."""
+    sync(store, tracker, clock, root)
+    ticket = next(i for i in tracker.issues.values() if words in i.title)
+    return ticket, tracker.copy(ticket.key)
+
+
 def test_two_tickets_with_one_marker_never_wedge_the_sync(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
-    sync(store, tracker, clock, root)
-    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
-    copy = tracker.copy(alert.key)
+    alert, copy = synced_and_copied(store, tracker, clock, root)
     report = sync(store, tracker, clock, root)
     assert report.count("duplicate") == 1 and not report.failed
     assert tracker.issues[copy].state == "open"  # default: report, touch nothing
@@ -183,9 +192,7 @@ def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path, measure: str
 ) -> None:
     """The first measure's copy and a later one's: each comment names its own kept ticket."""
-    sync(store, tracker, clock, root)
-    alert = next(i for i in tracker.issues.values() if measure in i.title)
-    copy = tracker.copy(alert.key)
+    alert, copy = synced_and_copied(store, tracker, clock, root, measure)
     report = sync(store, tracker, clock, root, cfg=config(duplicates="close"))
     assert report.count("duplicate") == 1 and report.count("closed") == 1
     assert (tracker.issues[copy].state, tracker.issues[copy].state_reason) == (
@@ -203,9 +210,7 @@ def test_duplicates_are_closed_naming_the_kept_ticket_when_configured(
 def test_a_duplicate_people_closed_already_is_reported_and_left_alone(
     store: Store, tracker: FakeTracker, clock: Clock, root: Path
 ) -> None:
-    sync(store, tracker, clock, root)
-    alert = next(i for i in tracker.issues.values() if "Alert" in i.title)
-    copy = tracker.copy(alert.key)
+    _, copy = synced_and_copied(store, tracker, clock, root)
     tracker.close(copy, "not_planned")
     report = sync(store, tracker, clock, root, cfg=config(duplicates="close"))
     assert report.count("duplicate") == 1 and report.count("closed") == 0
@@ -218,8 +223,7 @@ def test_a_duplicate_people_close_after_it_was_reported_is_left_alone(
 ) -> None:
     """Reported while open; a person closes it; then the team turns on `duplicates: close`:
     the listing told the tool it is closed, so it is neither closed again nor commented."""
-    sync(store, tracker, clock, root)
-    copy = tracker.copy(next(i for i in tracker.issues.values() if "Alert" in i.title).key)
+    _, copy = synced_and_copied(store, tracker, clock, root)
     assert sync(store, tracker, clock, root).count("duplicate") == 1
     tracker.close(copy, "not_planned")
     assert sync(store, tracker, clock, root).changes == []
@@ -232,8 +236,7 @@ def test_a_dry_run_that_would_only_close_a_duplicate_does_not_ask_about_creating
 ) -> None:
     """Asking whether tickets can be created is for runs that would create one: a user who
     may close tickets but not open them gets the dry run of the close."""
-    sync(store, tracker, clock, root)
-    copy = tracker.copy(next(i for i in tracker.issues.values() if "Alert" in i.title).key)
+    _, copy = synced_and_copied(store, tracker, clock, root)
     cfg = config(duplicates="close")
     asked: list[str] = []
     tracker.check_create = lambda: asked.append("create")  # type: ignore[method-assign]

@@ -210,15 +210,15 @@ class Listing:
         )
         # the title the tool wrote for the measure as its marker last saw it: an edit made
         # while the store was lost (or in every stateless run) is the tool's to follow
+        tool_title = issue.marker is not None and issue.title in (
+            desired.title,
+            marker_title(issue.marker, item.incident.source_path),
+        )
         # the labels it wants, and those it wrote with the section the ticket has (a priority
         # changed since then): the tool's to remove when it no longer wants them
         target, flavor = self.context.target, self.context.connector.flavor
         owned = desired.labels + written_labels(
             issue.body, flavor, tool_label=target.tool_label, extra=target.labels
-        )
-        tools = issue.marker is not None and issue.title in (
-            desired.title,
-            marker_title(issue.marker, item.incident.source_path),
         )
         link = RemoteLink(
             item_id=item.id,
@@ -226,7 +226,7 @@ class Listing:
             kind=self.context.target.kind,
             remote_key=issue.key,
             url=issue.url,
-            title_written=issue.title if tools else None,
+            title_written=issue.title if tool_title else None,
             labels_written=[label for label in issue.labels if label in owned],
             pushed_hash=desired.hash if same else None,
             origin="adopted",

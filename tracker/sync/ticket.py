@@ -21,6 +21,7 @@ END = "<!-- track:end -->"
 JIRA_BEGIN = "{anchor:track-begin}"
 JIRA_END = "{anchor:track-end}"
 _DELIMITERS = {"markdown": (BEGIN, END), "jira": (JIRA_BEGIN, JIRA_END)}
+_FACT_MARKS = {"markdown": ("- ", "**"), "jira": ("* ", "*")}  # a fact line: bullet, bold
 MAX_TITLE = 120
 
 
@@ -85,7 +86,7 @@ def section(
     else:
         owner = "not named in the postmortem"
     when = f", {view.incident_date}" if view.incident_date else ""
-    bullet, strong = ("* ", "*") if jira else ("- ", "**")
+    bullet, strong = _FACT_MARKS[flavor]
     facts = [
         ("Incident", f"{view.incident_title} ({view.incident_key}{when})"),
         ("Postmortem", postmortem),
@@ -116,11 +117,16 @@ def section(
 def splice(body: str | None, new_section: str, flavor: str = "markdown") -> str | None:
     """The body with the tool's section replaced; None when the section is gone (a person
     removed it: the tool then leaves the body alone)."""
-    begin, end = _DELIMITERS[flavor]
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    pattern = _section_pattern(flavor)
     if body is None or not pattern.search(body):
         return None
     return pattern.sub(lambda _: new_section, body, count=1)
+
+
+def _section_pattern(flavor: str) -> re.Pattern[str]:
+    """The tool's section in a body, delimiters included; group 1 is what lies between."""
+    begin, end = _DELIMITERS[flavor]
+    return re.compile(re.escape(begin) + r"(.*?)" + re.escape(end), re.S)
 
 
 def labels(view: ItemView, *, tool_label: str, extra: list[str]) -> list[str]:
@@ -133,11 +139,10 @@ def written_labels(
 ) -> list[str]:
     """The labels the tool wrote together with the section in `body` (from its Priority and
     Type facts): what the tool last gave a ticket found without the store's memory of it."""
-    begin, end = _DELIMITERS[flavor]
-    found = re.search(re.escape(begin) + r"(.*?)" + re.escape(end), body or "", re.S)
+    found = _section_pattern(flavor).search(body or "")
     if found is None:
         return []
-    bullet, strong = ("* ", "*") if flavor == "jira" else ("- ", "**")
+    bullet, strong = _FACT_MARKS[flavor]
     fact = re.compile(re.escape(bullet + strong) + r"(\w+):" + re.escape(strong) + r" (.+)")
     facts: dict[str, str] = {}
     for line in found.group(1).split("\n"):  # the facts: the first run of fact lines
